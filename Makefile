@@ -1,0 +1,47 @@
+# cchc_analysis — one command per job. `make help` lists them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup briefing test lint format lab bench clean-exports
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+setup: $(STAMP) ## create .venv, install the package with pinned versions, the Jupyter kernel and Chromium (for PDF)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cchc)" >/dev/null
+	@bash .ci/install-system-packages || echo "Không cài được Chromium: bản tin PDF sẽ không được tạo (HTML vẫn có). | Chromium not installed: no PDF."
+	@touch $(STAMP)
+
+briefing: setup ## build the default briefing (the 2026 inspection, bundled data) into exports/
+	$(BIN)/cchc briefing
+
+test: setup ## ruff (lint + format check) and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+lint: setup ## ruff check only
+	$(BIN)/ruff check .
+
+format: setup ## reformat the code with ruff
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+lab: setup ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+bench: setup ## run the benchmark (needs duckdb; see bench/README.md)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[bench]"
+	$(BIN)/python bench/run_bench.py
+
+clean-exports: ## delete generated briefings under exports/ (keeps exports/README.md)
+	find exports -mindepth 1 -not -name README.md -not -name .gitignore -delete

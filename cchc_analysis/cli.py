@@ -1,0 +1,277 @@
+"""The ``cchc`` command line (also ``python -m cchc_analysis``).
+
+Exit codes: 0 success; 2 bad input (one line, Vietnamese then English, no traceback); 1 unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from cchc_analysis.errors import InputError
+from cchc_analysis.formatting import fmt_int
+from cchc_analysis.periods import Period, parse_period, period_between
+
+EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors in the package's one-line style, exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(f"Tham số dòng lệnh không hợp lệ: {message}", f"Invalid arguments: {message}")
+
+
+def _add_loader_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("đọc tệp / reading the file")
+    g.add_argument("--sheet", help="tên trang tính Excel (mặc định: trang đầu) / Excel sheet name")
+    g.add_argument(
+        "--delimiter", help="dấu phân cách CSV: ',' ';' hoặc 'tab' (mặc định: tự nhận) / CSV delimiter"
+    )
+    g.add_argument(
+        "--encoding", help="bảng mã CSV, ví dụ utf-8, utf-16, cp1258 (mặc định: tự nhận) / CSV encoding"
+    )
+    g.add_argument(
+        "--strict", action="store_true", help="dừng với lỗi nếu có dòng bị từ chối / fail on any rejected row"
+    )
+
+
+def _add_period_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("kỳ báo cáo / reporting period")
+    g.add_argument("--from", dest="date_from", metavar="DD/MM/YYYY", help="ngày đầu kỳ (tính cả ngày này)")
+    g.add_argument("--to", dest="date_to", metavar="DD/MM/YYYY", help="ngày cuối kỳ (tính cả ngày này)")
+    g.add_argument("--period", help="kỳ đặt tên: 2026-Q1, 2026-04 hoặc 2026")
+    g.add_argument(
+        "--granularity",
+        choices=("date", "datetime"),
+        default="date",
+        help="so sánh theo ngày (mặc định) hay theo thời điểm / compare dates or timestamps",
+    )
+
+
+def _loader_options(args: argparse.Namespace) -> dict:
+    delimiter = args.delimiter
+    if delimiter is not None and delimiter.lower() in ("tab", "\\t"):
+        delimiter = "\t"
+    return {"sheet": args.sheet, "delimiter": delimiter, "encoding": args.encoding, "strict": args.strict}
+
+
+def _period(args: argparse.Namespace, *, required: bool = False) -> Period | None:
+    if args.period and (args.date_from or args.date_to):
+        raise InputError(
+            "Chỉ dùng --period hoặc --from/--to, không dùng cả hai",
+            "Use either --period or --from/--to, not both",
+        )
+    if args.period:
+        return parse_period(args.period)
+    if args.date_from or args.date_to:
+        if not (args.date_from and args.date_to):
+            raise InputError("Cần cả --from và --to", "Both --from and --to are needed")
+        return period_between(args.date_from, args.date_to)
+    if required:
+        raise InputError(
+            "Cần kỳ báo cáo: --from/--to hoặc --period", "A period is needed: --from/--to or --period"
+        )
+    return None
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from cchc_analysis.loaders import load_dossiers
+    from cchc_analysis.outputs import write_csv
+
+    result = load_dossiers(args.file, **_loader_options(args))
+    a = result.accounting
+    if args.rejects:
+        write_csv(result.rejects, args.rejects)
+    if args.format == "json":
+        document = {
+            "file": str(result.source),
+            "sha256": result.sha256,
+            "synthetic": result.synthetic,
+            "rows": a.as_dict(),
+            "dropped_columns": len(result.dropped_columns),
+            "rejects_by_reason": result.rejects["reason_code"].value_counts().sort_index().to_dict(),
+            "rejects": result.rejects.astype(object)
+            .where(result.rejects.notna(), None)
+            .to_dict(orient="records"),
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"Tệp: {result.source}")
+    if result.synthetic:
+        print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
+    print(
+        f"Số dòng đọc: {fmt_int(a.read)} = nạp {fmt_int(a.loaded)} + loại trừ (trạng thái 1, 3) "
+        f"{fmt_int(a.excluded)} + bị từ chối {fmt_int(a.rejected)}"
+    )
+    if result.dropped_columns:
+        print(f"Đã bỏ {len(result.dropped_columns)} cột không dùng hoặc chứa thông tin cá nhân khi đọc.")
+    if len(result.rejects):
+        print("\nDòng bị từ chối theo lý do:")
+        for reason, n in result.rejects["reason"].value_counts().items():
+            print(f"  {fmt_int(n):>7}  {reason}")
+        shown = result.rejects.head(args.show)
+        print(
+            f"\n{min(args.show, len(result.rejects))} dòng đầu tiên bị từ chối (dòng | cột | giá trị | lý do):"
+        )
+        for r in shown.itertuples(index=False):
+            value = "" if r.value is None or r.value != r.value else str(r.value)
+            print(f"  dòng {r.row} | {r.column} | «{value[:60]}» | {r.reason}")
+        if args.rejects:
+            print(f"\nDanh sách đầy đủ: {args.rejects}")
+    return EXIT_OK
+
+
+def _cmd_kpis(args: argparse.Namespace) -> int:
+    from cchc_analysis.kpis import build_kpi_report, format_report_table, report_to_json
+    from cchc_analysis.outputs import neutralise_frame
+
+    report = build_kpi_report(
+        args.file,
+        _period(args),
+        by=args.by,
+        granularity=args.granularity,
+        load_options=_loader_options(args),
+        progress=_progress,
+    )
+    if args.format == "json":
+        print(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
+    elif args.format == "csv":
+        sys.stdout.write(neutralise_frame(report.table).to_csv(index=False, lineterminator="\n"))
+    else:
+        print(format_report_table(report))
+    return EXIT_OK
+
+
+def _cmd_bieu06(args: argparse.Namespace) -> int:
+    from cchc_analysis.bieu06 import bieu06_table, write_bieu06_xlsx
+    from cchc_analysis.loaders import load_dossiers
+
+    period = _period(args, required=True)
+    result = load_dossiers(args.file, **_loader_options(args))
+    table = bieu06_table(result.dossiers, period, granularity=args.granularity)
+    units = result.dossiers["unit"].dropna().unique() if "unit" in result.dossiers else []
+    out = write_bieu06_xlsx(
+        table,
+        args.output,
+        start=period.start,
+        end=period.end,
+        unit=args.unit or (str(units[0]) if len(units) == 1 else None),
+        synthetic=result.synthetic,
+        source_note=f"Nguồn: {result.source.name} (SHA-256 {result.sha256[:12]}…); "
+        f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị từ chối.",
+    )
+    total = table.iloc[-1]
+    print(
+        f"Đã ghi Biểu 06: {out} — {fmt_int(total['received_total'])} hồ sơ, "
+        f"{fmt_int(total['resolved_total'])} đã giải quyết, {fmt_int(total['pending_total'])} đang giải quyết."
+    )
+    if result.synthetic:
+        print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``cchc`` and its subcommands."""
+    parser = _Parser(
+        prog="cchc",
+        description="Phân tích hồ sơ thủ tục hành chính: tỷ lệ giải quyết (Biểu 06), chỉ số 766, mục tiêu, "
+        "đối chiếu số liệu và bản tin. / Administrative-procedure dossier analysis.",
+    )
+    from cchc_analysis import __version__
+
+    parser.add_argument("--version", action="version", version=f"cchc_analysis {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+
+    p = sub.add_parser(
+        "validate",
+        help="kiểm tra tệp hồ sơ: số dòng nạp / loại trừ / bị từ chối và lý do",
+        description="Đọc tệp hồ sơ, đếm số dòng nạp, loại trừ (trạng thái 1, 3) và bị từ chối, kèm lý do từng dòng.",
+    )
+    p.add_argument("file", type=Path, help="tệp hồ sơ (CSV, XLSX, Parquet)")
+    p.add_argument("--rejects", type=Path, metavar="PATH", help="ghi các dòng bị từ chối ra tệp CSV")
+    p.add_argument("--show", type=int, default=20, help="số dòng bị từ chối hiển thị (mặc định 20)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    _add_loader_options(p)
+    p.set_defaults(handler=_cmd_validate)
+
+    p = sub.add_parser(
+        "kpis",
+        help="tỷ lệ giải quyết hồ sơ trong kỳ, toàn bộ hoặc theo nhóm",
+        description="Số liệu và tỷ lệ theo Biểu 06 cho kỳ báo cáo. FILE có thể là một thư mục nhiều tệp "
+        "(đọc lần lượt từng tệp). Không chỉ kỳ: từ ngày tiếp nhận sớm nhất đến muộn nhất trong tệp.",
+    )
+    p.add_argument("file", type=Path, help="tệp hồ sơ hoặc thư mục chứa các tệp")
+    _add_period_options(p)
+    p.add_argument(
+        "--by",
+        action="append",
+        metavar="COL",
+        help="nhóm theo cột (lặp lại hoặc phân cách bằng dấu phẩy): field, procedure, source_system, channel, "
+        "officer, unit, month, quarter",
+    )
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _add_loader_options(p)
+    p.set_defaults(handler=_cmd_kpis)
+
+    p = sub.add_parser(
+        "bieu06",
+        help="lập Biểu số 06/VPCP/KSTT từ hồ sơ, ghi ra tệp Excel",
+        description="Lập Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP) theo lĩnh vực từ dữ liệu hồ sơ.",
+    )
+    p.add_argument("file", type=Path, help="tệp hồ sơ")
+    _add_period_options(p)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx", help="tệp Excel kết quả")
+    p.add_argument("--unit", help="tên đơn vị in trên biểu")
+    _add_loader_options(p)
+    p.set_defaults(handler=_cmd_bieu06)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``cchc``; returns the exit code (0 ok, 2 bad input, 1 unexpected error)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if getattr(args, "handler", None) is None:
+            parser.print_help()
+            return EXIT_BAD_INPUT
+        return args.handler(args)
+    except InputError as exc:
+        print(f"Lỗi dữ liệu đầu vào: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu. | Interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except OSError as exc:  # the file system said no: a path the user gave
+        print(
+            f"Lỗi dữ liệu đầu vào: không đọc hoặc ghi được tệp {exc.filename or ''} ({exc.strerror or exc}) | "
+            f"Cannot read or write the file {exc.filename or ''}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug: say so plainly, traceback only on request
+        print(
+            f"Lỗi không mong đợi (lỗi của chương trình, xin báo lại): {type(exc).__name__}: {exc} | "
+            "Unexpected error (a bug; please report it). Set CCHC_DEBUG=1 for the traceback.",
+            file=sys.stderr,
+        )
+        if os.environ.get("CCHC_DEBUG"):
+            traceback.print_exc()
+        return EXIT_BUG
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""The package's own error type for bad input.
+
+Every problem with what a user gave us (a file, a column, a value, an option) is raised as
+:class:`InputError`. The command line turns it into one line, Vietnamese first then English, and exit
+code 2; anything else is a bug (exit code 1).
+"""
+
+from __future__ import annotations
+
+
+class InputError(Exception):
+    """Bad input, described for an analyst.
+
+    Parameters
+    ----------
+    message_vi, message_en : str
+        The same message in Vietnamese and in English.
+    file, row, column, value : optional
+        Where the problem is: the file, its 1-based row number as a spreadsheet shows it, the column header
+        and the offending value. Any that are given are appended to both messages.
+
+    Examples
+    --------
+    >>> str(InputError("Thiếu cột bắt buộc", "Missing required column", file="a.csv", column="Mã hồ sơ"))
+    'Thiếu cột bắt buộc (tệp a.csv, cột «Mã hồ sơ») | Missing required column (file a.csv, column «Mã hồ sơ»)'
+    """
+
+    def __init__(
+        self,
+        message_vi: str,
+        message_en: str,
+        *,
+        file: object = None,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
+        self.message_vi = message_vi
+        self.message_en = message_en
+        self.file = None if file is None else str(file)
+        self.row = row
+        self.column = column
+        self.value = value
+        super().__init__(str(self))
+
+    def _where(self, vi: bool) -> str:
+        parts = []
+        if self.file is not None:
+            parts.append(("tệp " if vi else "file ") + self.file)
+        if self.row is not None:
+            parts.append(("dòng " if vi else "row ") + str(self.row))
+        if self.column is not None:
+            parts.append(("cột «" if vi else "column «") + str(self.column) + "»")
+        if self.value is not None:
+            text = str(self.value)
+            if len(text) > 60:
+                text = text[:57] + "..."
+            parts.append(("giá trị «" if vi else "value «") + text + "»")
+        return f" ({', '.join(parts)})" if parts else ""
+
+    def __str__(self) -> str:
+        return f"{self.message_vi}{self._where(True)} | {self.message_en}{self._where(False)}"

@@ -1,0 +1,102 @@
+"""Vietnamese number and date style for everything a reader sees: ``3.099``; ``99,6 %``; ``13/04/2026``.
+
+The one place that decides how numbers look. Babel supplies the vi_VN separators.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from babel.numbers import format_decimal
+
+_LOCALE = "vi_VN"
+MISSING = "–"
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))  # NaN / NA
+    except (TypeError, ValueError):
+        return True
+
+
+def fmt_int(value: object) -> str:
+    """A count with a dot between thousands.
+
+    >>> fmt_int(3099)
+    '3.099'
+    """
+    if _is_missing(value):
+        return MISSING
+    return format_decimal(int(value), format="#,##0", locale=_LOCALE)
+
+
+def fmt_number(value: object, decimals: int = 1) -> str:
+    """A number with a decimal comma: ``fmt_number(12.5) == '12,5'``."""
+    if _is_missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(float(value), format=pattern, locale=_LOCALE, decimal_quantization=True)
+
+
+def fmt_pct(fraction: object, decimals: int = 1) -> str:
+    """A fraction (0–1) as a Vietnamese percentage with a space before the sign.
+
+    >>> fmt_pct(3067 / 3080)
+    '99,6 %'
+    >>> fmt_pct(923 / 3099, 2)
+    '29,78 %'
+    >>> fmt_pct(None)
+    '–'
+    """
+    if _is_missing(fraction):
+        return MISSING
+    return fmt_number(float(fraction) * 100, decimals) + " %"
+
+
+def fmt_pp(points: object, decimals: int = 1) -> str:
+    """A difference in percentage points with its sign: ``fmt_pp(-20.2) == '-20,2 điểm %'``."""
+    if _is_missing(points):
+        return MISSING
+    sign = "+" if float(points) > 0 else ""
+    return f"{sign}{fmt_number(points, decimals)} điểm %"
+
+
+def fmt_date(value: object) -> str:
+    """A date as ``dd/mm/yyyy``."""
+    if _is_missing(value):
+        return MISSING
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def parse_vn_number(text: object) -> float:
+    """Read a number printed in Vietnamese style: ``'3.099' -> 3099.0``, ``'99,6' -> 99.6``, ``'1.234,5'``.
+
+    A dot followed by exactly three digits is a thousands separator; a comma is the decimal sign.
+
+    Raises
+    ------
+    ValueError
+        When the text is not a number.
+    """
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "").rstrip("%")
+    if not s:
+        raise ValueError("empty number")
+    if "," in s:
+        s = s.replace(".", "").replace(",", ".")
+    elif s.count(".") >= 1 and all(len(part) == 3 for part in s.split(".")[1:]):
+        s = s.replace(".", "")
+    return float(s)
+
+
+def printed_decimals(text: object) -> int:
+    """How many decimals a Vietnamese-style number was printed with: ``'99,78' -> 2``, ``'3.099' -> 0``."""
+    s = str(text).strip().rstrip("%").strip()
+    return len(s.split(",", 1)[1]) if "," in s else 0

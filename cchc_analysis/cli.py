@@ -180,6 +180,18 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from cchc_analysis.reconcile import checks_to_json, format_checks_table, reconcile
+    from cchc_analysis.reported import read_reported_figures
+
+    checks = reconcile(read_reported_figures(args.file))
+    if args.format == "json":
+        print(json.dumps(checks_to_json(checks), ensure_ascii=False, indent=2))
+    else:
+        print(format_checks_table(checks))
+    return EXIT_OK  # failed checks are findings, not errors
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``cchc`` and its subcommands."""
     parser = _Parser(
@@ -234,6 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", help="tên đơn vị in trên biểu")
     _add_loader_options(p)
     p.set_defaults(handler=_cmd_bieu06)
+
+    p = sub.add_parser(
+        "reconcile",
+        help="đối chiếu các số liệu công bố trong một văn bản (tỷ lệ, khả năng đạt được, tổng các phần)",
+        description="Kiểm tra tệp số liệu công bố (key,label,value,unit,numerator,denominator,whole,source): "
+        "tỷ lệ có khớp tử số/mẫu số không, tỷ lệ có đạt được với một số nguyên hồ sơ không, các phần có cộng "
+        "đúng bằng tổng không. Mỗi kiểm tra: OK / WARNING / ERROR. Mã thoát 0 kể cả khi có phát hiện.",
+    )
+    p.add_argument("file", type=Path, help="tệp CSV số liệu công bố, ví dụ data/notice_2026/reported_figures.csv")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=_cmd_reconcile)
 
     return parser
 

@@ -1,0 +1,318 @@
+"""Ranking trends under the 766 index set: ranks over snapshots, change, percentile and direction in words.
+
+A ranking snapshot is a year-to-date rank of a unit among ``n_units`` units on a date (the portal's rankings change
+daily). Rank 1 is best, so a *higher* rank number is a *worse* position: going from 40/114 to 58/114 is a fall of
+18 places. Changes here are counted in places gained: ``change = previous rank − current rank`` (positive =
+moved up = better, negative = fell = worse), and each change is also said in words.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from cchc_analysis.errors import InputError
+from cchc_analysis.formatting import fmt_date, fmt_int, parse_vn_number
+from cchc_analysis.periods import parse_day
+
+SNAPSHOT_COLUMNS: tuple[str, ...] = ("date", "unit", "rank", "n_units", "total_score")
+#: Optional group-score columns of a snapshot file are named ``score_<group_code>`` (``score_1`` … ``score_6``).
+GROUP_SCORE_PREFIX = "score_"
+
+TREND_COLUMNS: tuple[str, ...] = (
+    "unit",
+    "date",
+    "rank",
+    "n_units",
+    "total_score",
+    "rank_from_scores",
+    "change_prev",
+    "change_first",
+    "percentile",
+    "direction",
+    "direction_first",
+    "description",
+)
+
+
+def competition_rank(scores: pd.Series, *, higher_is_better: bool = True) -> pd.Series:
+    """Standard competition ranking ("1224"): tied scores share the best rank, the next rank skips.
+
+    Parameters
+    ----------
+    scores : Series
+        Scores; NaN scores get no rank.
+    higher_is_better : bool
+        True for 766 scores (the highest total ranks first).
+
+    Returns
+    -------
+    Series
+        Nullable ``Int64`` ranks, same index.
+
+    Examples
+    --------
+    >>> competition_rank(pd.Series([90.0, 85.0, 85.0, 80.0])).tolist()
+    [1, 2, 2, 4]
+    """
+    ranks = pd.to_numeric(scores, errors="coerce").rank(method="min", ascending=not higher_is_better)
+    return ranks.round().astype("Int64")
+
+
+def percentile(rank: float, n_units: float) -> float:
+    """Share of the other units ranked below: ``(n − rank) / (n − 1)``; 1 at rank 1, 0 at rank n, NaN if n ≤ 1."""
+    if pd.isna(rank) or pd.isna(n_units) or n_units <= 1:
+        return float("nan")
+    return (float(n_units) - float(rank)) / (float(n_units) - 1)
+
+
+def describe_change(change: object) -> str:
+    """A change in places said in words: ``-18`` → ``'giảm 18 bậc (xấu đi)'``, ``3`` → ``'tăng 3 bậc (cải thiện)'``.
+
+    ``change`` counts places gained (previous rank − current rank); NA → ``'mốc đầu tiên'``.
+    """
+    if change is None or pd.isna(change):
+        return "mốc đầu tiên"
+    change = int(change)
+    if change > 0:
+        return f"tăng {fmt_int(change)} bậc (cải thiện)"
+    if change < 0:
+        return f"giảm {fmt_int(-change)} bậc (xấu đi)"
+    return "giữ nguyên"
+
+
+def _column_map(frame: pd.DataFrame) -> dict[str, str]:
+    return {str(c).strip().lower(): c for c in frame.columns}
+
+
+def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.DataFrame:
+    """Type and check a snapshot frame (columns ``date, unit, rank, n_units``; optional ``total_score``,
+    ``score_<group>``, ``source``).
+
+    Dates are read day first or ISO; ``rank`` and ``n_units`` may be blank on a row that has a ``total_score``
+    (they are then derived from the scores of the snapshot, see :func:`rank_trend`).
+
+    Raises
+    ------
+    InputError
+        A missing column, an unreadable date or number, a rank outside ``1..n_units``, a duplicate
+        (date, unit), or a row with neither a rank nor a score.
+    """
+    cols = _column_map(snapshots)
+    missing = [c for c in ("date", "unit", "rank", "n_units") if c not in cols]
+    if missing:
+        raise InputError(
+            "Thiếu cột trong tệp xếp hạng: " + ", ".join(missing) + " (cần date, unit, rank, n_units)",
+            "Missing column(s) in the ranking file: " + ", ".join(missing),
+            file=file,
+        )
+    out = pd.DataFrame(index=snapshots.index)
+    rows = range(2, len(snapshots) + 2)
+    dates, units = [], []
+    for row, value in zip(rows, snapshots[cols["date"]], strict=True):
+        try:
+            dates.append(pd.Timestamp(parse_day(value)))
+        except InputError:
+            raise InputError(
+                "Không đọc được ngày xếp hạng",
+                "Unreadable snapshot date",
+                file=file,
+                row=row,
+                column="date",
+                value=value,
+            ) from None
+    for row, value in zip(rows, snapshots[cols["unit"]], strict=True):
+        text = "" if pd.isna(value) else str(value).strip()
+        if not text:
+            raise InputError("Thiếu tên đơn vị", "Blank unit", file=file, row=row, column="unit")
+        units.append(text)
+    out["date"] = pd.Series(dates, index=snapshots.index, dtype="datetime64[ns]")
+    out["unit"] = pd.Series(units, index=snapshots.index, dtype="string")
+    numeric = ["rank", "n_units", "total_score"] + [
+        c for c in cols if c.startswith(GROUP_SCORE_PREFIX) and c != "total_score"
+    ]
+    for name in numeric:
+        if name not in cols:
+            out[name] = float("nan")
+            continue
+        values = []
+        for row, value in zip(rows, snapshots[cols[name]], strict=True):
+            text = "" if pd.isna(value) else str(value).strip()
+            if not text:
+                values.append(float("nan"))
+                continue
+            try:
+                values.append(parse_vn_number(text))
+            except ValueError:
+                raise InputError(
+                    "Giá trị không phải là số", "Not a number", file=file, row=row, column=name, value=value
+                ) from None
+        out[name] = values
+    for name in ("rank", "n_units"):
+        bad = out[name].notna() & ((out[name] % 1 != 0) | (out[name] < 1))
+        if bad.any():
+            i = int(bad.to_numpy().argmax())
+            raise InputError(
+                "Thứ hạng và số đơn vị phải là số nguyên dương",
+                "rank and n_units must be positive whole numbers",
+                file=file,
+                row=i + 2,
+                column=name,
+                value=snapshots[cols[name]].iloc[i],
+            )
+    over = out["rank"].notna() & out["n_units"].notna() & (out["rank"] > out["n_units"])
+    if over.any():
+        i = int(over.to_numpy().argmax())
+        raise InputError(
+            "Thứ hạng lớn hơn số đơn vị được xếp hạng",
+            "rank is larger than the number of units ranked",
+            file=file,
+            row=i + 2,
+            column="rank",
+            value=f"{out['rank'].iloc[i]:.0f}/{out['n_units'].iloc[i]:.0f}",
+        )
+    neither = out["rank"].isna() & out["total_score"].isna()
+    if neither.any():
+        i = int(neither.to_numpy().argmax())
+        raise InputError(
+            "Dòng không có thứ hạng cũng không có tổng điểm",
+            "The row has neither a rank nor a total score",
+            file=file,
+            row=i + 2,
+            column="rank",
+        )
+    dup = out.duplicated(["date", "unit"])
+    if dup.any():
+        i = int(dup.to_numpy().argmax())
+        raise InputError(
+            "Một đơn vị có hai dòng xếp hạng cùng ngày",
+            "Two snapshots of one unit on one date",
+            file=file,
+            row=i + 2,
+            column="unit",
+            value=out["unit"].iloc[i],
+        )
+    out["rank"] = out["rank"].astype("Int64")
+    out["n_units"] = out["n_units"].astype("Int64")
+    if "source" in cols:
+        out["source"] = snapshots[cols["source"]].astype("string")
+    return out.reset_index(drop=True)
+
+
+def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:
+    """Read a ranking-snapshot CSV (UTF-8): ``date,unit,rank,n_units[,total_score][,score_<group>…][,source]``.
+
+    Returns
+    -------
+    DataFrame
+        The typed snapshots (see :func:`validate_snapshots`).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or a row is wrong.
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError("Không tìm thấy tệp xếp hạng", "Ranking file not found", file=p)
+    try:
+        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InputError(
+            "Không đọc được tệp xếp hạng", f"Cannot read the ranking file ({exc})", file=p
+        ) from None
+    frame = (
+        frame[~(frame.apply(lambda r: all(not str(x).strip() for x in r), axis=1))] if len(frame) else frame
+    )
+    return validate_snapshots(frame, file=p)
+
+
+def rank_trend(snapshots: pd.DataFrame) -> pd.DataFrame:
+    """Rank, change and direction of each unit over its snapshots.
+
+    Where a snapshot date holds a ``total_score`` for several units, ``rank_from_scores`` is their standard
+    competition rank (1, 2, 2, 4) among the units of that date with a score; it fills ``rank`` where the file
+    gives none (and ``n_units`` then becomes the number of scored units). A rank given in the file is kept:
+    the portal ranks among all units of the province, the file may hold only a few.
+
+    Parameters
+    ----------
+    snapshots : DataFrame
+        From :func:`read_ranking_snapshots` (or a frame with the same columns; it is validated).
+
+    Returns
+    -------
+    DataFrame
+        One row per unit and date, sorted by unit then date, columns :data:`TREND_COLUMNS` (plus any
+        ``score_<group>`` columns): ``change_prev`` / ``change_first`` are places gained since the previous /
+        first snapshot of the unit (positive = better; NA on the first), ``percentile`` is
+        ``(n_units − rank) / (n_units − 1)``, ``direction`` / ``direction_first`` say the change in words
+        (``'giảm 18 bậc (xấu đi)'``), ``description`` one Vietnamese sentence.
+
+    Examples
+    --------
+    >>> snaps = pd.DataFrame({"date": ["2026-03-12", "2026-04-15"], "unit": ["Đại Sơn"] * 2,
+    ...                       "rank": [40, 58], "n_units": [114, 114]})
+    >>> rank_trend(snaps)[["rank", "change_prev", "direction"]].values.tolist()
+    [[40, <NA>, 'mốc đầu tiên'], [58, -18, 'giảm 18 bậc (xấu đi)']]
+    """
+    if not pd.api.types.is_datetime64_any_dtype(snapshots.get("date")) or snapshots["rank"].dtype != "Int64":
+        snapshots = validate_snapshots(snapshots)
+    frame = snapshots.copy()
+    if "total_score" not in frame:
+        frame["total_score"] = float("nan")
+    frame["rank_from_scores"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    for _, idx in frame.groupby("date").groups.items():
+        scores = frame.loc[idx, "total_score"]
+        if scores.notna().sum() >= 2:
+            frame.loc[idx, "rank_from_scores"] = competition_rank(scores)
+    fill = frame["rank"].isna() & frame["rank_from_scores"].notna()
+    scored_count = frame.groupby("date")["total_score"].transform(lambda s: s.notna().sum())
+    frame.loc[fill, "rank"] = frame.loc[fill, "rank_from_scores"]
+    frame.loc[fill & frame["n_units"].isna(), "n_units"] = scored_count[fill & frame["n_units"].isna()]
+    frame = frame.sort_values(["unit", "date"], kind="stable").reset_index(drop=True)
+    rank = frame["rank"].astype("Float64")
+    grouped = rank.groupby(frame["unit"])
+    frame["change_prev"] = (grouped.shift(1) - rank).astype("Int64")
+    frame["change_first"] = (grouped.transform("first") - rank).astype("Int64")
+    first = frame.groupby("unit").cumcount() == 0
+    frame.loc[first, "change_first"] = pd.NA
+    frame["percentile"] = [percentile(r, n) for r, n in zip(frame["rank"], frame["n_units"], strict=True)]
+    frame["direction"] = [describe_change(c) for c in frame["change_prev"]]
+    frame["direction_first"] = [describe_change(c) for c in frame["change_first"]]
+    prev = frame.groupby("unit")[["rank", "n_units", "date"]].shift(1)
+    descriptions = []
+    for i, r in frame.iterrows():
+        here = f"hạng {_rank_text(r['rank'], r['n_units'])} ngày {fmt_date(r['date'])}"
+        if pd.isna(r["change_prev"]):
+            descriptions.append(f"{r['unit']}: {here}")
+            continue
+        before = f"hạng {_rank_text(prev.loc[i, 'rank'], prev.loc[i, 'n_units'])} ngày {fmt_date(prev.loc[i, 'date'])}"
+        verb = "lên" if r["change_prev"] > 0 else "xuống" if r["change_prev"] < 0 else "đến"
+        descriptions.append(f"{r['unit']}: từ {before} {verb} {here}, {r['direction']}")
+    frame["description"] = descriptions
+    extra = [c for c in frame.columns if c.startswith(GROUP_SCORE_PREFIX)]
+    tail = [c for c in ("source",) if c in frame.columns]
+    return frame[[*TREND_COLUMNS, *extra, *tail]]
+
+
+def _rank_text(rank: object, n_units: object) -> str:
+    if pd.isna(rank):
+        return "–"
+    return fmt_int(rank) if pd.isna(n_units) else f"{fmt_int(rank)}/{fmt_int(n_units)}"
+
+
+def ranks_side_by_side(trend: pd.DataFrame, value: str = "rank") -> pd.DataFrame:
+    """Several units side by side: one row per date, one column per unit, holding ``value`` (default the rank).
+
+    Parameters
+    ----------
+    trend : DataFrame
+        From :func:`rank_trend`.
+    value : str
+        Any column of ``trend`` (``rank``, ``percentile``, ``total_score``, ``direction``…).
+    """
+    wide = trend.pivot(index="date", columns="unit", values=value).sort_index()
+    wide.columns.name = None
+    return wide

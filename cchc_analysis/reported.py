@@ -1,0 +1,350 @@
+"""Reported-figures files: the figures a document prints, one per row, ready to be reconciled.
+
+A reported-figures file is a CSV (UTF-8) with the columns ``key,label,value,unit,numerator,denominator,whole,source``
+(SPEC §5). ``value`` is written as the document prints it, in Vietnamese style (``3.099``, ``99,6``, ``02``);
+``unit`` is ``%`` for a percentage (any unit containing ``%``, or a value ending in ``%``), anything else
+(``hồ sơ``) for a count; ``numerator`` and ``denominator`` are a
+number as printed or the ``key`` of another row; ``whole`` is the key of the row this row is a part of; ``source``
+says where the figure stands in the document. Only ``key`` and ``value`` must be present as columns; blank
+lines and lines whose first cell starts with ``#`` are skipped.
+
+The checks themselves live in :mod:`cchc_analysis.reconcile`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+
+from cchc_analysis.errors import InputError
+from cchc_analysis.formatting import parse_vn_number, printed_decimals
+
+#: The columns of a reported-figures file, in order.
+FIGURE_COLUMNS: tuple[str, ...] = (
+    "key",
+    "label",
+    "value",
+    "unit",
+    "numerator",
+    "denominator",
+    "whole",
+    "source",
+)
+REQUIRED_FIGURE_COLUMNS: tuple[str, ...] = ("key", "value")
+
+#: Units read as "percentage"; every other unit (or a blank one) is a count or an amount.
+PERCENT_UNITS: frozenset[str] = frozenset({"%", "phần trăm", "percent", "pct"})
+
+#: Columns of the frame :func:`parse_reported_figures` returns.
+PARSED_COLUMNS: tuple[str, ...] = (
+    "row",
+    "key",
+    "label",
+    "value",
+    "value_text",
+    "decimals",
+    "unit",
+    "is_percent",
+    "numerator",
+    "numerator_key",
+    "numerator_text",
+    "denominator",
+    "denominator_key",
+    "denominator_text",
+    "whole",
+    "source",
+)
+
+
+def _clean(text: object) -> str:
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    return unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").strip()
+
+
+def number_decimals(text: str) -> int:
+    """Decimals printed in a number: ``'99,78' -> 2``, ``'3.099' -> 0``; a lone dot not followed by three digits
+    (``'99.6'``) is read as a decimal point, as :func:`formatting.parse_vn_number` reads it."""
+    s = text.strip().rstrip("%").strip()
+    if "," in s:
+        return printed_decimals(s)
+    parts = s.split(".")
+    if len(parts) > 1 and not all(len(p) == 3 for p in parts[1:]):
+        return len(parts[-1])
+    return 0
+
+
+def _is_number(text: str) -> bool:
+    try:
+        parse_vn_number(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    else:
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            pass
+    raise InputError(
+        "Tệp số liệu công bố không phải văn bản UTF-8",
+        "The reported-figures file is not UTF-8 text",
+        file=path,
+    )
+
+
+def _sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def read_reported_figures(path: str | Path) -> pd.DataFrame:
+    """Read and check a reported-figures CSV.
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file (UTF-8, with or without BOM; comma, semicolon or tab delimited).
+
+    Returns
+    -------
+    DataFrame
+        One row per figure, columns :data:`PARSED_COLUMNS` (see :func:`parse_reported_figures`).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or a row is wrong (with the file, row, column and value).
+    """
+    p = Path(path)
+    if not p.exists():
+        raise InputError("Không tìm thấy tệp số liệu công bố", "Reported-figures file not found", file=p)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            "Không đọc được tệp số liệu công bố", f"Cannot read the reported-figures file ({exc})", file=p
+        ) from None
+    text = _decode(raw, p)
+    if not text.strip():
+        raise InputError("Tệp số liệu công bố trống", "The reported-figures file is empty", file=p)
+    first_line = next(line for line in text.splitlines() if line.strip())
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
+    header: list[str] | None = None
+    records: list[dict[str, str]] = []
+    rows: list[int] = []
+    try:
+        for fields in reader:
+            line = reader.line_num
+            if not any(_clean(f) for f in fields) or _clean(fields[0]).startswith("#"):
+                continue  # blank lines and comment lines (first cell starting with #)
+            if header is None:
+                header = [_clean(f).lower() for f in fields]
+                missing = [c for c in REQUIRED_FIGURE_COLUMNS if c not in header]
+                if missing:
+                    raise InputError(
+                        "Thiếu cột bắt buộc trong tệp số liệu công bố: "
+                        + ", ".join(missing)
+                        + " (cần các cột "
+                        + ",".join(FIGURE_COLUMNS)
+                        + ")",
+                        "Missing required column(s): " + ", ".join(missing),
+                        file=p,
+                        row=line,
+                    )
+                continue
+            if len(fields) > len(header) and any(_clean(f) for f in fields[len(header) :]):
+                raise InputError(
+                    f"Dòng có {len(fields)} ô trong khi tiêu đề có {len(header)} cột; số có dấu phẩy thập phân "
+                    'phải đặt trong ngoặc kép, ví dụ "99,6"',
+                    f"The row has {len(fields)} fields but the header has {len(header)}; quote numbers with a "
+                    'decimal comma, e.g. "99,6"',
+                    file=p,
+                    row=line,
+                    value=",".join(fields),
+                )
+            records.append({h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header)})
+            rows.append(line)
+    except csv.Error as exc:
+        raise InputError(
+            "Tệp số liệu công bố không đúng định dạng CSV",
+            f"Malformed CSV ({exc})",
+            file=p,
+            row=reader.line_num,
+        ) from None
+    if header is None:
+        raise InputError("Tệp số liệu công bố trống", "The reported-figures file is empty", file=p)
+    frame = pd.DataFrame(records, columns=header, dtype="object")
+    return parse_reported_figures(frame, file=p, rows=rows)
+
+
+load_reported_figures = read_reported_figures
+
+
+def parse_reported_figures(
+    frame: pd.DataFrame, *, file: object = None, rows: list[int] | None = None
+) -> pd.DataFrame:
+    """Check and type a frame of figures whose cells are text as printed (the 8 columns of SPEC §5).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Text cells; ``key`` and ``value`` are required, the other columns of :data:`FIGURE_COLUMNS` optional.
+    file : optional
+        The file name, for error messages.
+    rows : list of int, optional
+        The file's row number of each frame row (default: header on row 1, data from row 2).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`PARSED_COLUMNS`: ``value`` as float, ``value_text`` as printed, ``decimals`` printed,
+        ``is_percent``; for numerator and denominator the cell as written, the referenced ``*_key`` (or NA) and
+        the number's printed ``*_text`` (the referenced row's value when the cell is a key).
+
+    Raises
+    ------
+    InputError
+        A blank or duplicate key, a value that is not a number, a numerator / denominator that is neither a number
+        nor another row's key, a ``whole`` that names no other row, or parts that contain their own whole.
+    """
+    columns = {_clean(c).lower(): c for c in frame.columns}
+    missing = [c for c in REQUIRED_FIGURE_COLUMNS if c not in columns]
+    if missing:
+        raise InputError(
+            "Thiếu cột bắt buộc trong tệp số liệu công bố: " + ", ".join(missing),
+            "Missing required column(s): " + ", ".join(missing),
+            file=file,
+        )
+    if rows is None:
+        rows = list(range(2, len(frame) + 2))
+
+    def cell(i: int, name: str) -> str:
+        return _clean(frame.iloc[i][columns[name]]) if name in columns else ""
+
+    out: list[dict[str, object]] = []
+    seen: dict[str, int] = {}
+    for i in range(len(frame)):
+        row = rows[i]
+        key = cell(i, "key")
+        if not key:
+            raise InputError("Thiếu mã số liệu (key)", "Blank key", file=file, row=row, column="key")
+        if key in seen:
+            raise InputError(
+                f"Mã số liệu trùng với dòng {seen[key]}",
+                f"Duplicate key (first on row {seen[key]})",
+                file=file,
+                row=row,
+                column="key",
+                value=key,
+            )
+        seen[key] = row
+        value_text = cell(i, "value")
+        try:
+            value = parse_vn_number(value_text)
+        except ValueError:
+            raise InputError(
+                "Giá trị không phải là số (viết kiểu Việt Nam, ví dụ 3.099 hoặc 99,6)",
+                "The value is not a number (Vietnamese style, e.g. 3.099 or 99,6)",
+                file=file,
+                row=row,
+                column="value",
+                value=value_text,
+            ) from None
+        unit = cell(i, "unit")
+        is_percent = unit.lower() in PERCENT_UNITS or "%" in unit or value_text.endswith("%")
+        out.append(
+            {
+                "row": row,
+                "key": key,
+                "label": cell(i, "label") or key,
+                "value": value,
+                "value_text": value_text.rstrip("%").strip(),
+                "decimals": number_decimals(value_text),
+                "unit": "%" if is_percent else unit,
+                "is_percent": is_percent,
+                "numerator": cell(i, "numerator"),
+                "denominator": cell(i, "denominator"),
+                "whole": cell(i, "whole"),
+                "source": cell(i, "source"),
+            }
+        )
+
+    by_key = {r["key"]: r for r in out}
+    for r in out:
+        for part in ("numerator", "denominator"):
+            text = str(r[part])
+            r[f"{part}_key"] = pd.NA
+            r[f"{part}_text"] = pd.NA
+            if not text:
+                continue
+            if text in by_key:
+                if text == r["key"]:
+                    raise InputError(
+                        "Số liệu không thể là tử số hoặc mẫu số của chính nó",
+                        "A figure cannot be its own numerator or denominator",
+                        file=file,
+                        row=r["row"],
+                        column=part,
+                        value=text,
+                    )
+                r[f"{part}_key"] = text
+                r[f"{part}_text"] = by_key[text]["value_text"]
+            elif _is_number(text):
+                r[f"{part}_text"] = text.rstrip("%").strip()
+            else:
+                raise InputError(
+                    f"{'Tử số' if part == 'numerator' else 'Mẫu số'} không phải là số cũng không phải mã của dòng nào",
+                    f"The {part} is neither a number nor the key of another row",
+                    file=file,
+                    row=r["row"],
+                    column=part,
+                    value=text,
+                )
+        whole = str(r["whole"])
+        if whole and (whole not in by_key or whole == r["key"]):
+            raise InputError(
+                "Cột whole phải là mã (key) của một dòng khác trong tệp",
+                "whole must be the key of another row of the file",
+                file=file,
+                row=r["row"],
+                column="whole",
+                value=whole,
+            )
+    # A part cannot contain its own whole: follow each chain of wholes and stop at a repeat.
+    for r in out:
+        chain = [r["key"]]
+        current = r["whole"]
+        while current:
+            if current in chain:
+                raise InputError(
+                    "Quan hệ phần – tổng thể lặp vòng: " + " ⊂ ".join([*chain, str(current)]),
+                    "Circular part-of relation: " + " < ".join([*chain, str(current)]),
+                    file=file,
+                    row=r["row"],
+                    column="whole",
+                    value=r["whole"],
+                )
+            chain.append(str(current))
+            current = by_key[str(current)]["whole"]
+
+    result = pd.DataFrame(out, columns=list(PARSED_COLUMNS))
+    for name in ("numerator", "denominator", "whole", "source", "unit", "label"):
+        result[name] = result[name].replace("", pd.NA)
+    result["value"] = result["value"].astype(float)
+    result["decimals"] = result["decimals"].astype(int)
+    result["is_percent"] = result["is_percent"].astype(bool)
+    result["row"] = result["row"].astype(int)
+    return result

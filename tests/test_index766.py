@@ -1,0 +1,158 @@
+"""766 scoring from data: the bundled table, capping at the threshold, unknown indicators, what-ifs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cchc_analysis.errors import InputError
+from cchc_analysis.index766 import (
+    INDICATORS_PATH,
+    group_maxima,
+    load_indicators,
+    score_766,
+    summarise_766,
+    what_if,
+)
+
+
+def test_bundled_table_groups_add_to_100():
+    table = load_indicators()
+    assert group_maxima(table).tolist() == [18.0, 20.0, 12.0, 10.0, 18.0, 22.0]
+    assert table["max_points"].sum() == 100
+    assert set(table["confidence"]) <= {"confirmed", "inferred"}
+    assert table["code"].is_unique
+
+
+def test_dossier_rates_fill_the_computable_indicators():
+    filled = load_indicators().dropna(subset=["rate_column"]).set_index("rate_column")
+    assert filled.loc["progress_766_rate", ["code", "max_points"]].tolist() == ["2.1", 20.0]
+    assert filled.loc["online_payment_rate", "max_points"] == 6
+    assert filled.loc["digitization_rate", "max_points"] == 4
+    assert filled.loc["reuse_rate", ["max_points", "threshold"]].tolist() == [2.0, 0.8]
+    assert filled.loc["satisfaction_766_rate", ["max_points", "threshold"]].tolist() == [6.0, 0.9]
+    assert filled.loc["full_online_rate", ["max_points", "threshold"]].tolist() == [12.0, 0.5]
+
+
+def test_points_cap_at_max_above_threshold():
+    scored = score_766(
+        {"reuse_rate": 0.90, "progress_766_rate": 0.75, "satisfaction_766_rate": 0.45}
+    ).set_index("code")
+    assert scored.loc["6.4", "points"] == 2.0  # 0,90 / 0,80 > 1 → capped at 2, not 2,25
+    assert scored.loc["2.1", "points"] == 15.0  # 20 × 0,75
+    assert scored.loc["5.3", "points"] == pytest.approx(3.0)  # 6 × 0,45 / 0,90
+    at = score_766({"reuse_rate": 0.80}).set_index("code")
+    assert at.loc["6.4", "points"] == 2.0  # exactly at the threshold
+
+
+def test_unknown_indicators_are_listed_and_not_scored():
+    scored = score_766({"progress_766_rate": 1.0, "full_online_rate": float("nan")})
+    summary = summarise_766(scored).set_index("group_code")
+    assert not scored.set_index("code").loc["3", "known"]
+    assert pd.isna(scored.set_index("code").loc["3", "points"])
+    total = summary.loc["total"]
+    assert total["points"] == 20.0
+    assert total["known_max_points"] == 20.0
+    assert total["upper_bound"] == 100.0  # 20 + the 80 unknown points
+    assert total["n_known"] == 1 and total["n_indicators"] == 19
+    assert summary.loc["3", "unknown_codes"] == "3"
+    assert pd.isna(summary.loc["1", "points"])
+    assert summary.loc["1", "unknown_codes"] == "1.1, 1.2, 1.3, 1.4"
+
+
+def test_notice_like_rates_score():
+    # Đại Sơn: progress 3.097/3.099, full online 923/3.099, payment, digitisation 100 %, reuse 3.092/3.099,
+    # satisfaction proxy 1 − 2/3.099 − 2/3.099
+    rates = pd.Series(
+        {
+            "progress_766_rate": 3097 / 3099,
+            "full_online_rate": 923 / 3099,
+            "online_payment_rate": 1.0,
+            "digitization_rate": 1.0,
+            "reuse_rate": 3092 / 3099,
+            "satisfaction_766_rate": 1 - 4 / 3099,
+        }
+    )
+    summary = summarise_766(score_766(rates)).set_index("group_code")
+    expected = 20 * 3097 / 3099 + 12 * (923 / 3099) / 0.5 + 6 + 4 + 2 + 6
+    assert summary.loc["total", "points"] == pytest.approx(expected)
+    assert summary.loc["total", "known_max_points"] == 20 + 12 + 6 + 6 + 4 + 2
+
+
+def test_overrides_and_codes_fill_non_dossier_indicators():
+    scored = score_766({"1.1": 0.5}, overrides={"6.1": 1.0, "reuse_rate": 0.4}).set_index("code")
+    assert scored.loc["1.1", "points"] == 3.0  # 6 × 0,5
+    assert scored.loc["6.1", "points"] == 6.0
+    assert scored.loc["6.4", "points"] == 1.0  # 2 × 0,4 / 0,8
+    assert scored.loc["6.4", "rate_source"] == "override"
+
+
+def test_rates_must_be_fractions():
+    with pytest.raises(InputError):
+        score_766({"full_online_rate": 29.78})
+    with pytest.raises(InputError):
+        score_766({}, overrides={"9.9": 0.5})
+
+
+def test_what_if_full_online_to_50_percent_and_rank_among_peers():
+    peers = pd.DataFrame(
+        {"unit": ["A", "B", "C", "D", "E", "Đại Sơn"], "total_score": [80, 75, 72, 70, 60, 71]}
+    )
+    result = what_if(
+        {"full_online_rate": 0.2978}, "full_online_rate", 0.5, peers, current_total=71.0, unit="Đại Sơn"
+    )
+    # before 12 × 0,2978 / 0,5 = 7,1472; after 12; gained 4,8528
+    assert result["code"] == "3"
+    assert result["points_before"] == pytest.approx(7.1472)
+    assert result["points_after"] == 12.0
+    assert result["points_gained"] == pytest.approx(4.8528)
+    # 71 ranks behind 80, 75, 72 → 4 of 6; 75,8528 ranks behind 80 only → 2 of 6
+    assert (result["rank_before"], result["rank_after"], result["n_ranked"]) == (4, 2, 6)
+    assert "tăng 4,85 điểm" in result["message"]
+    assert "từ 4/6 thành 2/6" in result["message"]
+
+
+def test_what_if_rank_with_a_tie():
+    # total 70 → 71 with peers 72, 71, 60: before behind 72 and 71 → 3; after tied with 71 → 2 (shares 2nd)
+    rates = {"progress_766_rate": 0.95}  # 19 points; +1 point at 1,00
+    result = what_if(rates, "2.1", 1.0, pd.Series([72.0, 71.0, 60.0]), current_total=70.0)
+    assert result["points_gained"] == pytest.approx(1.0)
+    assert (result["rank_before"], result["rank_after"]) == (3, 2)
+
+
+def test_what_if_without_a_known_total_gives_no_rank():
+    result = what_if({"full_online_rate": 0.2978}, "3", 0.5, pd.Series([80.0, 70.0]))
+    assert pd.isna(result["total_before"])
+    assert result["rank_before"] is pd.NA
+    assert "chưa biết tổng điểm" in result["message"]
+
+
+def test_what_if_on_an_unknown_indicator():
+    result = what_if({}, "6.1", 1.0)
+    assert result["points_after"] == 6.0
+    assert pd.isna(result["points_gained"])
+    with pytest.raises(InputError):
+        what_if({}, "no_such_rate", 0.5)
+
+
+def test_the_table_is_data_an_analyst_can_edit(tmp_path):
+    edited = tmp_path / "indicators.csv"
+    text = INDICATORS_PATH.read_text(encoding="utf-8").replace(",2.1,", ",2.1-new,")
+    lines = text.splitlines()
+    lines = [line.replace(",20,1.00,", ",25,1.00,") if ",2.1-new," in line else line for line in lines]
+    edited.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    table = load_indicators(edited)
+    scored = score_766({"progress_766_rate": 0.5}, table).set_index("code")
+    assert scored.loc["2.1-new", "points"] == 12.5  # 25 × 0,5
+
+
+def test_bad_table_is_an_input_error(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "group_code,group_name,code,name,max_points,threshold,confidence,rate_column,note\n"
+        "1,G,1.1,X,6,1.5,confirmed,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        load_indicators(bad)
+    assert info.value.column == "threshold"

@@ -192,6 +192,21 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK  # failed checks are findings, not errors
 
 
+def _cmd_briefing(args: argparse.Namespace) -> int:
+    from cchc_analysis.briefing import build_briefing
+
+    result = build_briefing(
+        args.period,
+        args.dossiers,
+        args.previous,
+        args.out,
+        notebook=args.notebook,
+        progress=_progress,
+    )
+    print(result.message)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``cchc`` and its subcommands."""
     parser = _Parser(
@@ -254,9 +269,27 @@ def build_parser() -> argparse.ArgumentParser:
         "tỷ lệ có khớp tử số/mẫu số không, tỷ lệ có đạt được với một số nguyên hồ sơ không, các phần có cộng "
         "đúng bằng tổng không. Mỗi kiểm tra: OK / WARNING / ERROR. Mã thoát 0 kể cả khi có phát hiện.",
     )
-    p.add_argument("file", type=Path, help="tệp CSV số liệu công bố, ví dụ data/notice_2026/reported_figures.csv")
+    p.add_argument(
+        "file", type=Path, help="tệp CSV số liệu công bố, ví dụ data/notice_2026/reported_figures.csv"
+    )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=_cmd_reconcile)
+
+    p = sub.add_parser(
+        "briefing",
+        help="chạy sổ bản tin và xuất HTML, PDF vào exports/<kỳ>/",
+        description="Chạy sổ (notebook) bản tin với kỳ báo cáo và tệp hồ sơ, xuất briefing.html, briefing.pdf, "
+        "sổ đã chạy và dấu vết chạy (run_stamp.json) vào exports/<kỳ>/. Không có tham số: bản tin kiểm tra "
+        "CCHC năm 2026 từ dữ liệu kèm theo (dữ liệu mô phỏng).",
+    )
+    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2026-Q2 (mặc định: quý của hồ sơ mới nhất)")
+    p.add_argument(
+        "--dossiers", type=Path, metavar="FILE", help="tệp hồ sơ (mặc định: dữ liệu mô phỏng kèm theo)"
+    )
+    p.add_argument("--previous", type=Path, metavar="FILE", help="tệp hồ sơ kỳ trước để so sánh (tuỳ chọn)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="thư mục xuất (mặc định: exports/)")
+    p.add_argument("--notebook", help="sổ khác trong notebooks/ để chạy với cùng tham số")
+    p.set_defaults(handler=_cmd_briefing)
 
     return parser
 

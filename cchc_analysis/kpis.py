@@ -114,7 +114,7 @@ def build_kpi_report(
     span: tuple[pd.Timestamp, pd.Timestamp] | None = None
 
     if period is None:
-        # The period depends on all files; with several, a first pass finds it (only one file is held at a time).
+        # The period depends on all files: a first pass finds it (only one file is held at a time).
         for f in files:
             loaded = load_dossiers(f, **options)
             s = _received_span(loaded.dossiers)
@@ -130,15 +130,22 @@ def build_kpi_report(
             )
         period = period_between(span[0].date(), span[1].date())
 
-    for i, f in enumerate(files, start=1):
-        if progress is not None and len(files) > 1:
-            progress(f"Đang đọc tệp {i}/{len(files)}: {f.name}")
-        loaded = results[0] if len(files) == 1 and results else load_dossiers(f, **options)
-        if not (len(files) == 1 and results):
+    if not results:
+        # Ids of earlier files travel along, so a dossier repeated in a later file is rejected as a duplicate,
+        # exactly as if the files were one.
+        seen: list[pd.Series] = []
+        for i, f in enumerate(files, start=1):
+            if progress is not None and len(files) > 1:
+                progress(f"Đang đọc tệp {i}/{len(files)}: {f.name}")
+            known = pd.concat(seen, ignore_index=True) if seen else None
+            loaded = load_dossiers(f, known_ids=known, **options)
             results.append(loaded)
-        parts.append(count_dossiers(loaded.dossiers, period, by=columns, granularity=granularity))
-        if len(files) > 1:
-            loaded.dossiers = loaded.dossiers.iloc[0:0]  # release the rows; keep the accounting
+            parts.append(count_dossiers(loaded.dossiers, period, by=columns, granularity=granularity))
+            if len(files) > 1:
+                seen.append(loaded.dossiers["dossier_id"])
+                loaded.dossiers = loaded.dossiers.iloc[0:0]  # release the rows; keep the accounting
+    else:
+        parts.append(count_dossiers(results[0].dossiers, period, by=columns, granularity=granularity))
 
     counts = parts[0] if len(parts) == 1 else sum_counts(parts, by=columns)
     accounting = results[0].accounting

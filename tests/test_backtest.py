@@ -1,0 +1,88 @@
+"""Back-test: the bundled synthetic export, read like any raw export, reproduces the notice's figures end to end.
+
+The expected numbers are the notice's (source/000_41fd4556a725f6fe.txt, part I.1.b): 3.099 dossiers,
+3.067/3.080 early = 99,6 %, 02 late, 29,78 % full-process online, 100 % online receipt, digitisation and online
+payment; 19 still open at 13/04/2026 (3.099 − 3.080) and 11 on time (3.080 − 3.067 − 2); reuse 3.092/3.099, the
+nearest attainable to the printed 99,78 %; 02 petitions.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cchc_analysis.cli import main
+from cchc_analysis.formatting import fmt_int, fmt_pct
+from cchc_analysis.loaders import load_dossiers
+from cchc_analysis.rates import check_identities, processing_rates
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "synthetic" / "dossiers_dai_son_2026_mo_phong.csv"
+
+NOTICE = {
+    "in_scope": 3099,
+    "new": 3099,
+    "carried_over": 0,
+    "new_online": 3099,
+    "new_in_person_postal": 0,
+    "resolved": 3080,
+    "early": 3067,
+    "on_time": 11,
+    "late": 2,
+    "pending": 19,
+    "pending_within": 19,
+    "pending_overdue": 0,
+    "full_online": 923,
+    "partial_online": 2176,
+    "digitized": 3099,
+    "data_reused": 3092,
+    "complaint": 2,
+}
+
+
+@pytest.fixture(scope="module")
+def loaded():
+    return load_dossiers(SAMPLE)
+
+
+def test_sample_is_marked_synthetic_and_fully_loaded(loaded):
+    assert loaded.synthetic
+    a = loaded.accounting
+    assert (a.read, a.loaded, a.excluded, a.rejected) == (3099, 3099, 0, 0)
+
+
+def test_counts_equal_the_notice(loaded):
+    table = processing_rates(loaded.dossiers, "01/01/2026", "13/04/2026")
+    check_identities(table)
+    row = {c: table[c].iloc[0] for c in table}
+    assert {k: int(row[k]) for k in NOTICE} == NOTICE
+    assert int(row["paid_online"]) == int(row["fee_required"]) > 0
+
+
+def test_rates_print_as_in_the_notice(loaded):
+    table = processing_rates(loaded.dossiers, "01/01/2026", "13/04/2026")
+    row = {c: table[c].iloc[0] for c in table}
+    assert fmt_int(row["in_scope"]) == "3.099"
+    assert fmt_pct(row["early_rate"], 1) == "99,6 %"
+    assert fmt_pct(row["full_online_rate"], 2) == "29,78 %"
+    assert fmt_pct(row["online_rate"], 0) == "100 %"
+    assert fmt_pct(row["digitization_rate"], 0) == "100 %"
+    assert fmt_pct(row["online_payment_rate"], 0) == "100 %"
+    assert fmt_pct(row["reuse_rate"], 2) == "99,77 %"  # the notice prints 99,78 %: not attainable over 3.099
+
+
+def test_cli_json_gives_the_notice_figures(capsys):
+    code = main(["kpis", str(SAMPLE), "--from", "01/01/2026", "--to", "13/04/2026", "--format", "json"])
+    assert code == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["period"] == {"from": "2026-01-01", "to": "2026-04-13"}
+    assert document["rows"] == {"read": 3099, "loaded": 3099, "excluded": 0, "rejected": 0}
+    assert len(document["groups"]) == 1 and document["groups"][0]["key"] == {}
+    counts, rates = document["groups"][0]["counts"], document["groups"][0]["rates"]
+    assert {k: counts[k] for k in NOTICE} == NOTICE
+    assert rates["early_rate"] == 3067 / 3080
+    assert rates["full_online_rate"] == 923 / 3099
+    assert rates["online_rate"] == rates["digitization_rate"] == rates["online_payment_rate"] == 1.0
+    assert document["synthetic"] is True and document["note"] == "Dữ liệu mô phỏng"

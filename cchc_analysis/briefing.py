@@ -1,0 +1,682 @@
+"""Build a briefing: execute a notebook for one period, export it to HTML and PDF, stamp the run.
+
+``build_briefing()`` with no arguments builds the 2026 inspection briefing (``notebooks/01_kiem_tra_2026.ipynb``)
+from the bundled data into ``exports/2026-kiem-tra/``; with a period (``"2026-Q2"``) and a dossier file it builds
+the quarterly briefing (``notebooks/02_bao_cao_quy.ipynb``) into ``exports/2026-Q2/``. Either way the folder gets:
+
+- ``briefing.html`` — one self-contained file (charts embedded, nothing fetched from the network, code hidden,
+  ``lang="vi"``, A4 print styles; template ``cchc_analysis/templates/cchc_briefing``);
+- ``briefing.pdf`` — the same HTML printed by a Chromium-family browser (Chromium / Chrome, Edge on Windows;
+  the ``CCHC_BROWSER`` environment variable names another one, ``CCHC_BROWSER=none`` skips the PDF);
+- ``briefing.ipynb`` — the executed notebook, code and outputs, for whoever wants to check a number;
+- ``run_stamp.json`` — the run stamp: period, package version, SHA-256 and row accounting of every input file, the git
+  commit of a clone, the time.
+
+Every file is written atomically (:mod:`cchc_analysis.outputs`). The notebook is executed with papermill's
+parameter injection and nbclient, on the ``python3`` kernel of the running interpreter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import nbformat
+
+from cchc_analysis.errors import InputError
+from cchc_analysis.outputs import atomic_path, atomic_write_bytes, atomic_write_text
+from cchc_analysis.periods import Period, parse_period
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The clone's root when the package runs from a clone (it has the notebooks next to the package).
+REPO_DIR = PACKAGE_DIR.parent
+NOTEBOOKS_DIR = REPO_DIR / "notebooks"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+TEMPLATE_NAME = "cchc_briefing"
+
+INSPECTION_NOTEBOOK = "01_kiem_tra_2026.ipynb"
+QUARTERLY_NOTEBOOK = "02_bao_cao_quy.ipynb"
+EXPLORATION_NOTEBOOK = "03_kham_pha.ipynb"
+#: Export folder of the default briefing: the 2026 inspection (01/01/2026–13/04/2026, notice of April 2026).
+INSPECTION_LABEL = "2026-kiem-tra"
+
+KERNEL_NAME = "python3"
+BROWSER_ENV = "CCHC_BROWSER"
+#: Browser names searched on PATH, in order (Windows: Edge is found by its install paths too).
+BROWSER_NAMES: tuple[str, ...] = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+    "msedge",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+)
+#: Cell tags removed from the exported HTML (papermill's parameter cells).
+HIDDEN_TAGS: tuple[str, ...] = ("parameters", "injected-parameters", "remove-cell", "remove_cell")
+
+HTML_NAME = "briefing.html"
+PDF_NAME = "briefing.pdf"
+NOTEBOOK_NAME = "briefing.ipynb"
+STAMP_NAME = "run_stamp.json"
+
+Progress = Callable[[str], object]
+
+
+@dataclass(frozen=True)
+class BriefingResult:
+    """What :func:`build_briefing` wrote. ``pdf`` is None when no browser was found."""
+
+    period: str
+    out_dir: Path
+    html: Path
+    pdf: Path | None
+    notebook: Path
+    stamp: Path
+    message: str
+    warnings: tuple[str, ...] = field(default=())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# where things are
+
+
+def default_exports_dir() -> Path:
+    """``exports/`` of the clone when the package runs from one, else ``./exports``."""
+    if (REPO_DIR / "pyproject.toml").is_file() and NOTEBOOKS_DIR.is_dir():
+        return REPO_DIR / "exports"
+    return Path.cwd() / "exports"
+
+
+def notebook_path(name: str) -> Path:
+    """The notebook ``name`` (a file name in ``notebooks/`` or a path)."""
+    p = Path(name)
+    if not p.suffix:
+        p = p.with_suffix(".ipynb")
+    candidates = [p] if p.is_absolute() or p.exists() else [NOTEBOOKS_DIR / p.name, p]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    raise InputError(
+        f"Không tìm thấy sổ tay «{name}» (tìm trong {NOTEBOOKS_DIR})",
+        f"Notebook {name!r} not found (looked in {NOTEBOOKS_DIR})",
+    )
+
+
+def bundled_dossiers_path() -> Path:
+    """The bundled synthetic dossier file (calibrated to the notice's figures)."""
+    from cchc_analysis.briefing_data import BUNDLED_DOSSIERS
+
+    return BUNDLED_DOSSIERS
+
+
+def notice_data_dir() -> Path:
+    """``data/notice_2026/``: the figures, ranking snapshots, targets and findings of the notice."""
+    from cchc_analysis.briefing_data import NOTICE_DIR
+
+    return NOTICE_DIR
+
+
+# --------------------------------------------------------------------------------------------------------------
+# browser and PDF
+
+
+def _windows_browser_paths() -> list[Path]:
+    roots = [os.environ.get(v) for v in ("PROGRAMFILES(X86)", "PROGRAMFILES", "LOCALAPPDATA")]
+    tails = [
+        Path("Microsoft", "Edge", "Application", "msedge.exe"),
+        Path("Google", "Chrome", "Application", "chrome.exe"),
+        Path("Chromium", "Application", "chrome.exe"),
+    ]
+    return [Path(root) / tail for tail in tails for root in roots if root]
+
+
+_MAC_BROWSERS: tuple[str, ...] = (
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
+)
+
+
+def find_browser() -> str | None:
+    """The Chromium-family browser that prints the PDF, or None when there is none.
+
+    ``CCHC_BROWSER`` comes first: a program name or path (an error if it names nothing), or ``none`` to skip the
+    PDF. Then, on PATH: chromium, chromium-browser, google-chrome, google-chrome-stable (and msedge); on Windows
+    Edge (always installed on Windows 10/11) or Chrome under ``%PROGRAMFILES(X86)%``, ``%PROGRAMFILES%`` or
+    ``%LOCALAPPDATA%``; on macOS the usual applications.
+    """
+    wanted = os.environ.get(BROWSER_ENV, "").strip().strip('"')
+    if wanted:
+        if wanted.lower() in {"none", "0", "off", "false", "no", "khong"}:
+            return None
+        found = shutil.which(wanted) or (wanted if Path(wanted).is_file() else None)
+        if found is None:
+            raise InputError(
+                f"Biến môi trường {BROWSER_ENV} chỉ tới trình duyệt không tồn tại",
+                f"{BROWSER_ENV} names a browser that does not exist",
+                value=wanted,
+            )
+        return str(found)
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    candidates: list[Path] = []
+    if os.name == "nt":
+        candidates = _windows_browser_paths()
+    elif sys.platform == "darwin":
+        candidates = [Path(p) for p in _MAC_BROWSERS]
+    for candidate in candidates:
+        if candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def _browser_command(browser: str, profile: str, *extra: str) -> list[str]:
+    return [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--mute-audio",
+        f"--user-data-dir={profile}",
+        *extra,
+    ]
+
+
+def _run_browser(command: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(
+            command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+        )
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"the browser did not finish within {timeout:.0f} s: {command[0]}") from None
+    except OSError as exc:
+        raise RuntimeError(f"cannot start the browser {command[0]}: {exc}") from None
+
+
+def html_to_pdf(html: Path, pdf: Path, browser: str, *, timeout: float = 180) -> Path:
+    """Print ``html`` to ``pdf`` (atomically) with a headless Chromium-family browser.
+
+    The page size and margins come from the HTML's CSS (``@page { size: A4 }``); the browser's own header and
+    footer (file URL, date) are turned off. A fresh profile folder is used so that a running browser window
+    cannot take the job over.
+
+    Raises
+    ------
+    RuntimeError
+        When the browser fails or writes no PDF.
+    """
+    html = Path(html).resolve()
+    with tempfile.TemporaryDirectory(prefix="cchc-browser-") as profile, atomic_path(pdf) as tmp:
+        target = Path(tmp).resolve()
+        command = _browser_command(
+            browser, profile, "--no-pdf-header-footer", f"--print-to-pdf={target}", html.as_uri()
+        )
+        done = _run_browser(command, timeout)
+        if not target.is_file() or target.stat().st_size == 0 or target.read_bytes()[:5] != b"%PDF-":
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+            raise RuntimeError(
+                f"the browser wrote no PDF (exit code {done.returncode}): " + " | ".join(detail)
+            )
+    return Path(pdf)
+
+
+def screenshot_html(
+    html: Path, png: Path, browser: str, *, width: int = 1000, height: int = 1400, timeout: float = 120
+) -> Path:
+    """A PNG screenshot of the top of ``html`` as a headless browser shows it (for tests and checks)."""
+    html = Path(html).resolve()
+    with tempfile.TemporaryDirectory(prefix="cchc-browser-") as profile, atomic_path(png) as tmp:
+        target = Path(tmp).resolve()
+        command = _browser_command(
+            browser,
+            profile,
+            "--hide-scrollbars",
+            f"--window-size={width},{height}",
+            f"--screenshot={target}",
+            html.as_uri(),
+        )
+        done = _run_browser(command, timeout)
+        if not target.is_file() or target.stat().st_size == 0:
+            raise RuntimeError(f"the browser wrote no screenshot (exit code {done.returncode})")
+    return Path(png)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# executing a notebook
+
+
+def _kernel_spec_manager():
+    """Kernel specs of this interpreter's environment only, so ``python3`` is the kernel of ``sys.executable``.
+
+    A ``python3`` kernel registered by another Python (in the user's Jupyter folder) would otherwise win and
+    fail to import this package — the most reported papermill failure. Registers the kernel if it is missing.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    kernels = Path(sys.prefix) / "share" / "jupyter" / "kernels"
+    manager = KernelSpecManager(kernel_dirs=[str(kernels)])
+    if KERNEL_NAME not in manager.find_kernel_specs():
+        subprocess.run(
+            [sys.executable, "-m", "ipykernel", "install", "--sys-prefix", "--name", KERNEL_NAME],
+            check=True,
+            capture_output=True,
+        )
+        manager = KernelSpecManager(kernel_dirs=[str(kernels)])
+    return manager
+
+
+def _kernel_env() -> dict[str, str]:
+    """The kernel's environment: this package importable first, warnings shown, matplotlib inline."""
+    env = dict(os.environ)
+    parts = [str(PACKAGE_DIR.parent)]
+    if env.get("PYTHONPATH"):
+        parts.append(env["PYTHONPATH"])
+    env["PYTHONPATH"] = os.pathsep.join(parts)
+    env.pop("MPLBACKEND", None)
+    env["PYDEVD_DISABLE_FILE_VALIDATION"] = (
+        "1"  # the debugger's frozen-modules note is not a briefing warning
+    )
+    return env
+
+
+def execute_notebook(
+    path: Path,
+    parameters: Mapping[str, object],
+    *,
+    progress: Progress = print,
+    timeout: float = 600,
+) -> nbformat.NotebookNode:
+    """Execute the notebook at ``path`` with papermill-injected ``parameters``; return the executed notebook.
+
+    The kernel runs in the notebook's folder. A failing cell raises ``RuntimeError`` naming the cell and the
+    error; the partly executed notebook is attached as the exception's ``notebook`` attribute.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(path))  # gives every cell a ``tags`` list, which papermill relies on
+    nb = parameterize_notebook(nb, dict(parameters), kernel_name=KERNEL_NAME, language="python")
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    total = len(code_cells)
+    marks = {
+        code_cells[int(total * q) - 1]: q for q in (0.25, 0.5, 0.75, 1.0) if total and int(total * q) >= 1
+    }
+
+    def on_cell_executed(cell_index: int, **_: object) -> None:
+        if cell_index in marks:
+            progress(f"  … đã chạy {code_cells.index(cell_index) + 1}/{total} ô ({marks[cell_index]:.0%})")
+
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=_kernel_spec_manager())
+    client = NotebookClient(
+        nb,
+        km=km,
+        kernel_name=KERNEL_NAME,
+        timeout=timeout,
+        startup_timeout=120,
+        resources={"metadata": {"path": str(path.parent)}},
+        on_cell_executed=on_cell_executed,
+    )
+    try:
+        client.execute(env=_kernel_env(), stderr=subprocess.DEVNULL)
+    except CellExecutionError as exc:
+        # Bad input found inside the notebook: the same clean message as outside.
+        if exc.ename == "InputError":
+            vi, _, en = str(exc.evalue).partition(" | ")
+            raise InputError(vi, en or vi) from None
+        error = RuntimeError(f"notebook {path.name} failed: {exc.ename}: {exc.evalue}")
+        error.notebook = nb  # type: ignore[attr-defined]
+        raise error from None
+    return nb
+
+
+def stderr_outputs(nb: nbformat.NotebookNode) -> list[str]:
+    """Everything the notebook's cells wrote to stderr (warnings): a clean briefing has none."""
+    found = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                text = "".join(output.get("text", "")).strip()
+                if text:
+                    found.append(text)
+    return found
+
+
+# --------------------------------------------------------------------------------------------------------------
+# HTML
+
+
+def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy for the HTML: no parameter cells, no code cells without output, no stderr."""
+    reader_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    cells = []
+    for cell in reader_nb.cells:
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if tags & set(HIDDEN_TAGS):
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [
+                o
+                for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+            if not cell.outputs:
+                continue
+        cells.append(cell)
+    reader_nb.cells = cells
+    return reader_nb
+
+
+def notebook_to_html(
+    nb: nbformat.NotebookNode,
+    *,
+    title: str | None = None,
+    synthetic: bool = False,
+    footer: str | None = None,
+) -> str:
+    """The briefing HTML of an executed notebook: code hidden, self-contained, Vietnamese, A4 print styles."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+        sanitize_html=False,
+    )
+    resources = {
+        "metadata": {"name": title or "Báo cáo"},
+        "cchc": {"title": title, "synthetic": synthetic, "footer": footer},
+    }
+    body, _ = exporter.from_notebook_node(_for_readers(nb), resources=resources)
+    return body
+
+
+# --------------------------------------------------------------------------------------------------------------
+# run stamp
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def git_commit(repo: Path = REPO_DIR) -> str | None:
+    """The commit checked out in ``repo`` (read from ``.git`` without running git), or None."""
+    git = repo / ".git"
+    try:
+        head = (git / "HEAD").read_text(encoding="utf-8").strip()
+        if not head.startswith("ref:"):
+            return head or None
+        ref = head.split(":", 1)[1].strip()
+        ref_file = git / ref
+        if ref_file.is_file():
+            return ref_file.read_text(encoding="utf-8").strip() or None
+        packed = git / "packed-refs"
+        if packed.is_file():
+            for line in packed.read_text(encoding="utf-8").splitlines():
+                if line.endswith(" " + ref):
+                    return line.split(" ", 1)[0]
+    except OSError:
+        return None
+    return None
+
+
+def package_version() -> str:
+    import cchc_analysis
+
+    version = getattr(cchc_analysis, "__version__", None)
+    if version:
+        return str(version)
+    try:
+        from importlib.metadata import version as dist_version
+
+        return dist_version("cchc_analysis")
+    except Exception:
+        return "unknown"
+
+
+def _input_record(role: str, load) -> dict[str, object]:
+    accounting = load.accounting
+    rows = accounting.as_dict() if hasattr(accounting, "as_dict") else dict(vars(accounting))
+    return {
+        "role": role,
+        "file": str(load.source),
+        "sha256": load.sha256,
+        "rows": rows,
+        "synthetic": bool(load.synthetic),
+    }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the command
+
+
+@dataclass(frozen=True)
+class _Plan:
+    notebook: Path
+    label: str
+    title: str
+    parameters: dict[str, object]
+    period: Period | None
+
+
+def _load(path: Path, role: str):
+    from cchc_analysis.loaders import load_dossiers
+
+    return load_dossiers(path)
+
+
+def _check_covers(load, period: Period) -> None:
+    from cchc_analysis.briefing_data import data_end, data_start
+
+    first, last = data_start(load.dossiers, load), data_end(load.dossiers, load)
+    if first is None or last is None or last < period.start or first > period.end:
+        raise InputError(
+            f"Tệp hồ sơ không có số liệu của kỳ {period.label_vi}"
+            + (f" (số liệu từ {first:%d/%m/%Y} đến {last:%d/%m/%Y})" if first and last else ""),
+            f"The dossier file has no data for {period.label}",
+            file=load.source,
+        )
+
+
+def _latest_quarter(load) -> Period:
+    received = load.dossiers["received_at"].dropna()
+    if received.empty:
+        raise InputError("Tệp hồ sơ không có hồ sơ nào", "The dossier file has no dossiers", file=load.source)
+    last = received.max()
+    return parse_period(f"{last.year}-Q{(last.month - 1) // 3 + 1}")
+
+
+def build_briefing(
+    period: str | None = None,
+    dossiers: Path | None = None,
+    previous: Path | None = None,
+    out_dir: Path | None = None,
+    *,
+    notebook: str | None = None,
+    browser: str | None = None,
+    progress: Progress = print,
+) -> BriefingResult:
+    """Execute a briefing notebook and write HTML, PDF, executed notebook and run stamp to ``<out_dir>/<period>/``.
+
+    Parameters
+    ----------
+    period : str, optional
+        The reporting period, e.g. ``"2026-Q2"`` (also ``"2026-04"``, ``"2026"``, ``"01/04/2026..30/06/2026"``).
+        Without a period and without ``dossiers``: the 2026 inspection briefing, folder ``2026-kiem-tra``.
+        Without a period but with ``dossiers``: the quarter of the latest dossier received.
+    dossiers : Path, optional
+        The dossier export (CSV / xlsx / parquet); by default the bundled synthetic sample.
+    previous : Path, optional
+        The previous period's export, for the quarter-on-quarter comparison (by default the comparison uses the
+        dossiers of the previous period found in ``dossiers``, if any).
+    out_dir : Path, optional
+        The exports folder; the files go to ``out_dir/<period>/``. Default: ``exports/`` of the clone, else
+        ``./exports``.
+    notebook : str, optional
+        Another notebook of ``notebooks/`` (or a path) to execute with the same parameters.
+    browser : str, optional
+        The browser that prints the PDF; by default :func:`find_browser`.
+    progress : callable
+        Receives one Vietnamese line per step (``print`` by default; ``lambda s: None`` for silence).
+
+    Returns
+    -------
+    BriefingResult
+
+    Raises
+    ------
+    InputError
+        Unknown period, unreadable dossier file, missing notebook, a ``CCHC_BROWSER`` that names nothing.
+    RuntimeError
+        The notebook failed (the partly executed notebook is written as ``briefing.failed.ipynb``) or the
+        browser failed.
+    """
+    started = time.monotonic()
+    dossier_path = Path(dossiers).expanduser().resolve() if dossiers else None
+    previous_path = Path(previous).expanduser().resolve() if previous else None
+    for p, what in ((dossier_path, "hồ sơ"), (previous_path, "hồ sơ kỳ trước")):
+        if p is not None and not p.is_file():
+            raise InputError(f"Không tìm thấy tệp {what}", f"File not found: {p}", file=p)
+
+    # Load the inputs here too: the stamp needs their hashes and row accounting, and a bad file should stop the
+    # run with a clear message before a kernel starts.
+    progress("Đọc dữ liệu đầu vào…")
+    current_load = _load(dossier_path or bundled_dossiers_path(), "dossiers")
+    previous_load = _load(previous_path, "previous_dossiers") if previous_path else None
+    synthetic = bool(current_load.synthetic or (previous_load is not None and previous_load.synthetic))
+
+    parameters: dict[str, object] = {"dossiers": str(dossier_path) if dossier_path else ""}
+    if period is None and dossier_path is None and previous_path is None:
+        nb_path = notebook_path(notebook or INSPECTION_NOTEBOOK)
+        label = INSPECTION_LABEL
+        title = "Kết luận kiểm tra công vụ, cải cách hành chính năm 2026"
+        the_period = None
+    else:
+        the_period = parse_period(period) if period else _latest_quarter(current_load)
+        _check_covers(current_load, the_period)
+        nb_path = notebook_path(notebook or QUARTERLY_NOTEBOOK)
+        label = the_period.label
+        title = f"Báo cáo tình hình giải quyết thủ tục hành chính — {the_period.label_vi}"
+        parameters = {
+            "period": the_period.label,
+            "dossiers": str(dossier_path) if dossier_path else "",
+            "previous_dossiers": str(previous_path) if previous_path else "",
+        }
+    folder = Path(out_dir).expanduser().resolve() if out_dir else default_exports_dir()
+    folder = folder / label
+
+    progress(f"Chạy sổ tay {nb_path.name} cho kỳ {label}…")
+    try:
+        nb = execute_notebook(nb_path, parameters, progress=progress)
+    except RuntimeError as exc:
+        failed = getattr(exc, "notebook", None)
+        if failed is not None:
+            atomic_write_text(folder / "briefing.failed.ipynb", nbformat.writes(failed))
+            raise RuntimeError(f"{exc} (sổ tay đã chạy dở: {folder / 'briefing.failed.ipynb'})") from None
+        raise
+    warnings = stderr_outputs(nb)
+    for text in warnings:
+        progress("Cảnh báo trong sổ tay (không đưa vào báo cáo): " + text.splitlines()[-1])
+
+    version = package_version()
+    footer = ("Dữ liệu mô phỏng · " if synthetic else "") + f"cchc_analysis {version}"
+    progress("Xuất HTML…")
+    html_text = notebook_to_html(nb, title=title, synthetic=synthetic, footer=footer)
+    html_path = atomic_write_text(folder / HTML_NAME, html_text)
+    nb_out = atomic_write_text(folder / NOTEBOOK_NAME, nbformat.writes(nb))
+
+    pdf_path: Path | None = None
+    chosen = browser or find_browser()
+    if chosen:
+        progress(f"In PDF bằng {Path(chosen).name}…")
+        pdf_path = html_to_pdf(html_path, folder / PDF_NAME, chosen)
+        pdf_note = f"PDF: {pdf_path}"
+    else:
+        stale = folder / PDF_NAME
+        with contextlib.suppress(OSError):
+            stale.unlink()  # never leave a PDF of an earlier run beside a newer HTML
+        pdf_note = (
+            "Chưa tạo PDF vì không tìm thấy trình duyệt Chromium/Chrome/Edge. Cài Chromium (Debian/Ubuntu: "
+            "apt-get install chromium) hoặc đặt biến môi trường CCHC_BROWSER trỏ tới chrome/msedge rồi chạy lại; "
+            "hoặc mở briefing.html bằng trình duyệt và chọn In → Lưu thành PDF (khổ A4)."
+        )
+
+    inputs = [_input_record("dossiers", current_load)]
+    if previous_load is not None:
+        inputs.append(_input_record("previous_dossiers", previous_load))
+    reference_dir = notice_data_dir()
+    references = (
+        [
+            {"role": "reference", "file": str(p), "sha256": sha256_file(p)}
+            for p in sorted(reference_dir.glob("*.csv"))
+        ]
+        if reference_dir.is_dir()
+        else []
+    )
+    stamp = {
+        "period": label,
+        "period_start": the_period.start.isoformat() if the_period else None,
+        "period_end": the_period.end.isoformat() if the_period else None,
+        "title": title,
+        "notebook": nb_path.name,
+        "parameters": parameters,
+        "package_version": version,
+        "git_commit": git_commit(),
+        "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "duration_seconds": round(time.monotonic() - started, 1),
+        "synthetic": synthetic,
+        "inputs": inputs + references,
+        "outputs": {
+            "html": HTML_NAME,
+            "pdf": PDF_NAME if pdf_path else None,
+            "notebook": NOTEBOOK_NAME,
+        },
+        "browser": chosen,
+        "python": platform.python_version(),
+        "notebook_warnings": warnings,
+    }
+    stamp_path = atomic_write_bytes(
+        folder / STAMP_NAME, (json.dumps(stamp, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    )
+    message = f"Đã tạo báo cáo kỳ {label} trong {folder}: HTML {html_path.name}; {pdf_note}"
+    return BriefingResult(
+        period=label,
+        out_dir=folder,
+        html=html_path,
+        pdf=pdf_path,
+        notebook=nb_out,
+        stamp=stamp_path,
+        message=message,
+        warnings=tuple(warnings),
+    )

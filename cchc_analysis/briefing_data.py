@@ -1,0 +1,376 @@
+"""Everything a briefing notebook shows, computed in one call from its parameters.
+
+A notebook cell should call one or two library functions and show the result; the orchestration — which file,
+which period, which previous period, which data cut-off — lives here instead, once:
+
+- :func:`quarter_data` for the quarterly briefing (``notebooks/02_bao_cao_quy.ipynb``),
+- :func:`inspection_data` for the 2026 inspection (``notebooks/01_kiem_tra_2026.ipynb``),
+- :func:`exploration_data` for the analysts' notebook (``notebooks/03_kham_pha.ipynb``).
+
+All numbers come from :mod:`cchc_analysis.rates`, :mod:`~cchc_analysis.reconcile`, :mod:`~cchc_analysis.ranking`,
+:mod:`~cchc_analysis.index766` and :mod:`~cchc_analysis.targets`; this module only decides what to compute.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from cchc_analysis.errors import InputError
+from cchc_analysis.periods import Period, parse_period, period_between, previous_period
+from cchc_analysis.rates import processing_rates
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: ``data/`` of the clone.
+DATA_DIR = PACKAGE_DIR.parent / "data"
+#: The bundled synthetic dossier file, calibrated to the notice's figures (SPEC §6).
+BUNDLED_DOSSIERS = DATA_DIR / "synthetic" / "dossiers_dai_son_2026_mo_phong.csv"
+#: The notice's own figures: reported figures, ranking snapshots, targets, findings (real, with sources).
+NOTICE_DIR = DATA_DIR / "notice_2026"
+REPORTED_FIGURES = NOTICE_DIR / "reported_figures.csv"
+RANKING_SNAPSHOTS = NOTICE_DIR / "ranking_snapshots.csv"
+TARGETS = NOTICE_DIR / "targets.csv"
+FINDINGS = NOTICE_DIR / "findings.csv"
+LEGAL_BASIS = NOTICE_DIR / "legal_basis.csv"
+
+#: What the 766 what-if asks: the full-process online rate the notice sets as the Q2/2026 target.
+WHAT_IF_INDICATOR = "full_online_rate"
+
+
+def resolve_path(text: object, default: Path) -> Path:
+    """A notebook parameter as a path: blank → ``default``; a missing file is an :class:`InputError`."""
+    s = "" if text is None else str(text).strip()
+    path = Path(s).expanduser() if s else default
+    if not path.is_file():
+        raise InputError("Không tìm thấy tệp", "File not found", file=path)
+    return path
+
+
+def load(path_text: object = ""):
+    """Load a dossier file (blank → the bundled synthetic sample) with :func:`cchc_analysis.loaders.load_dossiers`."""
+    from cchc_analysis.loaders import load_dossiers
+
+    return load_dossiers(resolve_path(path_text, BUNDLED_DOSSIERS))
+
+
+_DECLARED = re.compile(
+    r"từ\s+ngày\s+(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})\s+đến\s+ngày\s+(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})"
+)
+
+
+def declared_period(load) -> Period | None:
+    """The period an export says it covers in its title lines («Từ ngày 01/01/2026 đến ngày 13/04/2026»)."""
+    for line in getattr(load, "title_lines", None) or []:
+        match = _DECLARED.search(unicodedata.normalize("NFC", str(line)).lower())
+        if match:
+            try:
+                return period_between(match.group(1), match.group(2))
+            except InputError:
+                return None
+    return None
+
+
+def data_end(dossiers: pd.DataFrame, load=None) -> date | None:
+    """The last day the data know about: the end the export declares, else the latest receipt or resolution."""
+    declared = declared_period(load) if load is not None else None
+    if declared is not None:
+        return declared.end
+    days = [
+        pd.to_datetime(dossiers[c]).max() for c in ("received_at", "resolved_at") if c in dossiers.columns
+    ]
+    days = [d for d in days if pd.notna(d)]
+    return max(days).date() if days else None
+
+
+def data_start(dossiers: pd.DataFrame, load=None) -> date | None:
+    """The first day the data cover: the start the export declares, else the earliest receipt."""
+    declared = declared_period(load) if load is not None else None
+    if declared is not None:
+        return declared.start
+    first = pd.to_datetime(dossiers["received_at"]).min()
+    return None if pd.isna(first) else first.date()
+
+
+def effective_period(period: Period, dossiers: pd.DataFrame, load=None) -> Period:
+    """``period`` cut at the data's last day when the data stop before the period ends.
+
+    Counting "pending at T" at a T beyond the data would call dossiers overdue that may well have been resolved
+    after the export; the briefing says "số liệu đến ngày …" instead.
+    """
+    end = data_end(dossiers, load)
+    if end is None or end >= period.end or end < period.start:
+        return period
+    return Period(period.start, end, period.label)
+
+
+def _snapshots(path: Path | None):
+    from cchc_analysis.ranking import rank_trend, read_ranking_snapshots
+
+    if path is None or not path.is_file():
+        return None
+    return rank_trend(read_ranking_snapshots(path))
+
+
+@dataclass
+class QuarterData:
+    """The numbers of one quarterly briefing (see :func:`quarter_data`)."""
+
+    period: Period
+    counted: Period
+    previous: Period
+    load: object
+    previous_load: object | None
+    previous_source: str
+    synthetic: bool
+    rates: pd.DataFrame
+    previous_rates: pd.DataFrame | None
+    by_field: pd.DataFrame
+    by_system: pd.DataFrame
+    by_channel: pd.DataFrame
+    by_month: pd.DataFrame
+    history_by_month: pd.DataFrame
+    targets: pd.DataFrame
+    progress: pd.DataFrame
+    deadlines: pd.DataFrame
+    trend: pd.DataFrame | None
+    as_of: date
+
+    @property
+    def complete(self) -> bool:
+        """The data cover the whole period."""
+        return self.counted.end == self.period.end
+
+
+def quarter_data(
+    period: str,
+    dossiers: object = "",
+    previous_dossiers: object = "",
+    *,
+    ranking: object = "",
+    targets: object = "",
+) -> QuarterData:
+    """Counts, rates, comparisons, targets and ranks for the quarterly briefing of ``period``.
+
+    Parameters
+    ----------
+    period : str
+        ``"2026-Q2"`` (any name :func:`~cchc_analysis.periods.parse_period` reads).
+    dossiers : str or Path
+        The period's dossier export; blank → the bundled synthetic sample.
+    previous_dossiers : str or Path
+        The previous period's export. Blank → the previous period is counted from ``dossiers`` when that file
+        reaches back to the previous period's first day; otherwise there is no comparison.
+    ranking, targets : str or Path
+        Ranking snapshots and targets files; blank → the notice's files in ``data/notice_2026/``.
+    """
+    the_period = parse_period(str(period))
+    current = load(dossiers)
+    frame = current.dossiers
+    counted = effective_period(the_period, frame, current)
+    end = data_end(frame, current)
+    if end is not None and end < the_period.start:
+        raise InputError(
+            f"Tệp hồ sơ không có số liệu của kỳ {the_period.label_vi} (số liệu kết thúc ngày {end:%d/%m/%Y})",
+            f"The dossier file has no data for {the_period.label}",
+            file=current.source,
+        )
+    before = previous_period(the_period)
+    previous_load = None
+    previous_rates = None
+    if str(previous_dossiers or "").strip():
+        previous_load = load(previous_dossiers)
+        previous_rates = processing_rates(previous_load.dossiers, before)
+        source = f"tệp {previous_load.source.name}"
+    elif data_start(frame, current) is not None and data_start(frame, current) <= before.start:
+        previous_rates = processing_rates(frame, before)
+        source = f"cùng tệp {current.source.name}"
+    else:
+        source = "không có số liệu kỳ trước"
+    synthetic = bool(current.synthetic or (previous_load is not None and previous_load.synthetic))
+
+    history_start = min(d for d in (data_start(frame, current), counted.start) if d is not None)
+    history = period_between(history_start, counted.end)
+    by_month_history = processing_rates(frame, history, by="month")
+
+    from cchc_analysis.targets import deadline_status, load_targets, target_progress
+
+    target_table = load_targets(resolve_path(targets, TARGETS))
+    progress = target_progress(target_table, by_month_history, counted.end)
+    deadlines = deadline_status(target_table, counted.end)
+    ranking_path = Path(str(ranking)) if str(ranking or "").strip() else RANKING_SNAPSHOTS
+    trend = _snapshots(ranking_path)
+    if trend is not None:
+        trend = trend[pd.to_datetime(trend["date"]).dt.date <= the_period.end].reset_index(drop=True)
+        if trend.empty:
+            trend = None
+    return QuarterData(
+        period=the_period,
+        counted=counted,
+        previous=before,
+        load=current,
+        previous_load=previous_load,
+        previous_source=source,
+        synthetic=synthetic,
+        rates=processing_rates(frame, counted),
+        previous_rates=previous_rates,
+        by_field=processing_rates(frame, counted, by="field") if "field" in frame else None,
+        by_system=processing_rates(frame, counted, by="source_system") if "source_system" in frame else None,
+        by_channel=processing_rates(frame, counted, by="channel") if "channel" in frame else None,
+        by_month=processing_rates(frame, counted, by="month"),
+        history_by_month=by_month_history,
+        targets=target_table,
+        progress=progress,
+        deadlines=deadlines,
+        trend=trend,
+        as_of=counted.end,
+    )
+
+
+@dataclass
+class InspectionData:
+    """The numbers of the 2026 inspection briefing (see :func:`inspection_data`)."""
+
+    period: Period
+    load: object
+    synthetic: bool
+    figures: pd.DataFrame
+    checks: pd.DataFrame
+    rates: pd.DataFrame
+    by_field: pd.DataFrame
+    by_system: pd.DataFrame
+    by_channel: pd.DataFrame
+    by_month: pd.DataFrame
+    trend: pd.DataFrame
+    scores: pd.DataFrame
+    score_summary: pd.DataFrame
+    what_if: dict
+    targets: pd.DataFrame
+    progress: pd.DataFrame
+    findings: pd.DataFrame
+    as_of: date
+    today: date
+
+
+def read_findings(path: Path = FINDINGS) -> pd.DataFrame:
+    """The notice's findings and recommendations (``id, kind, addressee, text, deadline, target_key, source,
+    due_before``), deadlines as dates."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame["deadline"] = [pd.Timestamp(d).date() if d.strip() else pd.NaT for d in frame["deadline"]]
+    return frame
+
+
+def read_legal_basis(path: Path = LEGAL_BASIS) -> pd.DataFrame:
+    """The documents the inspection rests on (``key, document, issued, issuer, subject, role, source``)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
+
+def rate_targets(targets: pd.DataFrame, period: Period | None = None) -> dict[str, float]:
+    """``{metric: value}`` of the rate targets (``targets.load_targets`` output), optionally only those whose
+    period overlaps ``period`` — for target lines on charts."""
+    out: dict[str, float] = {}
+    for _, t in targets[targets["kind"] == "target"].iterrows():
+        overlaps = period is None or pd.isna(t.get("period_start"))
+        if not overlaps and (t["period_start"] > period.end or t["period_end"] < period.start):
+            continue
+        out.setdefault(str(t["metric"]), float(t["value"]))
+    return out
+
+
+def findings_with_days_left(findings: pd.DataFrame, as_of: object, today: object) -> pd.DataFrame:
+    """Findings and recommendations with the last allowed day and the days left at ``as_of`` and ``today``."""
+    from cchc_analysis.targets import days_left
+
+    out = findings.copy()
+    due_before = out.get("due_before", pd.Series([""] * len(out))).astype(str).str.lower().eq("true")
+    last_days, left_then, left_now = [], [], []
+    for deadline, before in zip(out["deadline"], due_before, strict=True):
+        if pd.isna(deadline):
+            last_days.append(pd.NaT)
+            left_then.append(pd.NA)
+            left_now.append(pd.NA)
+            continue
+        last_days.append(deadline - pd.Timedelta(days=1) if before else deadline)
+        left_then.append(days_left(deadline, as_of, due_before=bool(before)))
+        left_now.append(days_left(deadline, today, due_before=bool(before)))
+    out["last_day"] = last_days
+    out["days_left_at_cutoff"] = pd.array(left_then, dtype="Int64")
+    out["days_left_today"] = pd.array(left_now, dtype="Int64")
+    return out
+
+
+def inspection_data(dossiers: object = "", *, today: date | None = None) -> InspectionData:
+    """Everything the 2026 inspection briefing shows: the notice's figures against the data, reconciliation,
+    ranks, the 766 what-if, target progress, findings with deadlines.
+
+    The period is the one the export declares in its title lines («Từ ngày … đến ngày …»; the bundled sample
+    declares the notice's period), else the first to the last receipt day; pass the real export of that period
+    as ``dossiers`` to rerun the briefing on it.
+    """
+    from cchc_analysis import index766
+    from cchc_analysis.reconcile import reconcile
+    from cchc_analysis.reported import read_reported_figures
+    from cchc_analysis.targets import load_targets, target_progress
+
+    current = load(dossiers)
+    frame = current.dossiers
+    period = declared_period(current) or period_between(
+        data_start(frame), pd.to_datetime(frame["received_at"]).max().date()
+    )
+    figures = read_reported_figures(REPORTED_FIGURES)
+    rates = processing_rates(frame, period)
+    trend = _snapshots(RANKING_SNAPSHOTS)
+    scores = index766.score_766(rates)
+    target_table = load_targets(TARGETS)
+    by_month = processing_rates(frame, period, by="month")
+    progress_row = target_table[target_table["metric"] == WHAT_IF_INDICATOR]
+    goal = float(progress_row["value"].iloc[0]) if len(progress_row) else 0.5
+    today = today or date.today()
+    return InspectionData(
+        period=period,
+        load=current,
+        synthetic=bool(current.synthetic),
+        figures=figures,
+        checks=reconcile(figures),
+        rates=rates,
+        by_field=processing_rates(frame, period, by="field") if "field" in frame else None,
+        by_system=processing_rates(frame, period, by="source_system") if "source_system" in frame else None,
+        by_channel=processing_rates(frame, period, by="channel") if "channel" in frame else None,
+        by_month=by_month,
+        trend=trend,
+        scores=scores,
+        score_summary=index766.summarise_766(scores),
+        what_if=index766.what_if(rates, WHAT_IF_INDICATOR, goal),
+        targets=target_table,
+        progress=target_progress(target_table, by_month, period.end),
+        findings=findings_with_days_left(read_findings(), period.end, today),
+        as_of=period.end,
+        today=today,
+    )
+
+
+@dataclass
+class ExplorationData:
+    """Dossiers of one period for the analysts' notebook (see :func:`exploration_data`)."""
+
+    period: Period
+    load: object
+    synthetic: bool
+    dossiers: pd.DataFrame
+
+
+def exploration_data(dossiers: object = "", period: object = "") -> ExplorationData:
+    """Load a dossier file for exploration; ``period`` blank → first to last receipt day in the file."""
+    current = load(dossiers)
+    frame = current.dossiers
+    if str(period or "").strip():
+        the_period = effective_period(parse_period(str(period)), frame, current)
+    else:
+        the_period = declared_period(current) or period_between(
+            data_start(frame), pd.to_datetime(frame["received_at"]).max().date()
+        )
+    return ExplorationData(the_period, current, bool(current.synthetic), frame)

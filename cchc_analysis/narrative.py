@@ -1,0 +1,267 @@
+"""Vietnamese sentences for briefings, written from the data: titles, headlines, comparisons, what-ifs.
+
+Every date and number in a briefing's prose comes from here, computed from the period and the data, so a
+briefing never carries a figure typed by hand. Functions return :class:`Markdown`, which a notebook shows as
+formatted text (and ``str()`` gives the Markdown source).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
+from cchc_analysis.schema import RATE_LABELS_VI, SYNTHETIC_NOTE_VI
+
+
+class Markdown:
+    """Markdown text that a notebook renders (``_repr_markdown_``)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_markdown_(self) -> str:
+        return self.text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def __contains__(self, item: str) -> bool:
+        return item in self.text
+
+
+def _bullets(lines: Iterable[str]) -> str:
+    return "\n".join(f"- {line}" for line in lines if line)
+
+
+def _change_pct(a: object, b: object) -> str:
+    if pd.isna(a) or pd.isna(b) or int(b) == 0:
+        return ""
+    pct = (int(a) - int(b)) / int(b)
+    if abs(pct) < 0.0005:
+        return "không đổi"
+    return ("tăng " if pct > 0 else "giảm ") + fmt_pct(abs(pct))
+
+
+def _change_pp(a: object, b: object, decimals: int = 1) -> str:
+    if pd.isna(a) or pd.isna(b):
+        return ""
+    pp = (float(a) - float(b)) * 100
+    if abs(pp) < 0.05:
+        return "không đổi"
+    return fmt_pp(pp, decimals)
+
+
+def data_source(load, *, what: str = "Dữ liệu hồ sơ") -> Markdown:
+    """Where the numbers come from: file, rows used, and «Dữ liệu mô phỏng» when synthetic."""
+    a = load.accounting
+    text = (
+        f"**{what}:** tệp `{load.source.name}` — {fmt_int(a.read)} dòng hồ sơ, đưa vào tính toán "
+        f"{fmt_int(a.loaded)}, loại trừ {fmt_int(a.excluded)}, bị từ chối do lỗi dữ liệu {fmt_int(a.rejected)}."
+    )
+    if load.synthetic:
+        from cchc_analysis.briefing_data import BUNDLED_DOSSIERS
+
+        calibrated = Path(load.source).resolve() == BUNDLED_DOSSIERS.resolve()
+        text += (
+            f"\n\n> **{SYNTHETIC_NOTE_VI}.** Số liệu hồ sơ trong báo cáo này được sinh ra để minh họa"
+            + (
+                ", hiệu chỉnh cho khớp các con số tổng hợp của Thông báo kết luận kiểm tra"
+                if calibrated
+                else ""
+            )
+            + "; đây không phải số liệu thật."
+        )
+    return Markdown(text)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# quarterly briefing
+
+
+def quarter_title(q) -> Markdown:
+    """Title and period line of the quarterly briefing (``q``: :class:`~cchc_analysis.briefing_data.QuarterData`)."""
+    p = q.period
+    lines = [
+        f"# Báo cáo tình hình giải quyết thủ tục hành chính — {p.label_vi}",
+        "",
+        f"Kỳ báo cáo: từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}.",
+    ]
+    if not q.complete:
+        lines[-1] += (
+            f" Số liệu hồ sơ đến ngày **{fmt_date(q.counted.end)}**: các số dưới đây tính từ "
+            f"{fmt_date(q.counted.start)} đến {fmt_date(q.counted.end)}."
+        )
+    compare = (
+        f"So sánh với {q.previous.label_vi} ({q.previous_source})."
+        if q.previous_rates is not None
+        else f"Không có số liệu {q.previous.label_vi} để so sánh."
+    )
+    lines += ["", compare]
+    return Markdown("\n".join(lines))
+
+
+def quarter_highlights(q) -> Markdown:
+    """The quarter in five bullets: volume, timeliness, overdue, online, target."""
+    r = q.rates.iloc[0]
+    prev = q.previous_rates.iloc[0] if q.previous_rates is not None else None
+    prev_label = q.previous.label_vi
+
+    def vs_count(name: str) -> str:
+        if prev is None or not q.complete:  # a period cut short is not comparable by volume
+            return ""
+        change = _change_pct(r[name], prev[name])
+        return f" ({change} so với {prev_label})" if change else ""
+
+    def vs_rate(name: str) -> str:
+        if prev is None:
+            return ""
+        change = _change_pp(r[name], prev[name])
+        return f" ({change} so với {prev_label})" if change else ""
+
+    lines = [
+        f"Tiếp nhận mới **{fmt_int(r['new'])}** hồ sơ{vs_count('new')}; tổng số hồ sơ phải giải quyết "
+        f"{fmt_int(r['in_scope'])} (kỳ trước chuyển sang {fmt_int(r['carried_over'])}).",
+        f"Đã giải quyết {fmt_int(r['resolved'])} hồ sơ: trước hạn {fmt_int(r['early'])}, đúng hạn "
+        f"{fmt_int(r['on_time'])}, quá hạn {fmt_int(r['late'])}; tỷ lệ đúng và trước hạn "
+        f"**{fmt_pct(r['on_time_rate'])}**{vs_rate('on_time_rate')}.",
+        f"Đang giải quyết {fmt_int(r['pending'])} hồ sơ, trong đó **{fmt_int(r['pending_overdue'])}** đã quá hạn "
+        f"tại ngày {fmt_date(q.counted.end)}.",
+    ]
+    if pd.notna(r.get("online_rate")):
+        lines.append(
+            f"Tiếp nhận trực tuyến {fmt_pct(r['online_rate'])}; trực tuyến toàn trình "
+            f"**{fmt_pct(r['full_online_rate'], 2)}**{vs_rate('full_online_rate')}."
+        )
+    for _, t in q.progress.iterrows():
+        lines.append(str(t["status"]))
+    return Markdown(_bullets(lines))
+
+
+def comparison_note(q) -> Markdown:
+    if q.previous_rates is None:
+        return Markdown(
+            f"Không có số liệu {q.previous.label_vi}: tệp hồ sơ bắt đầu sau ngày {fmt_date(q.previous.start)} và "
+            "không có tệp kỳ trước (tham số `previous_dossiers`)."
+        )
+    return Markdown(
+        f"Số liệu {q.previous.label_vi} lấy từ {q.previous_source}, tính theo cùng định nghĩa "
+        "(Biểu số 06/VPCP/KSTT)."
+    )
+
+
+def rank_summary(trend: pd.DataFrame | None) -> Markdown:
+    """The latest rank and its change, or a note that there are no snapshots."""
+    if trend is None or trend.empty:
+        return Markdown("Chưa có số liệu xếp hạng theo Bộ chỉ số 766 cho kỳ này.")
+    lines = [str(d) for d in trend["description"]]
+    return Markdown(_bullets(lines))
+
+
+def targets_summary(progress: pd.DataFrame) -> Markdown:
+    if progress.empty:
+        return Markdown("Không có mục tiêu nào trong tệp mục tiêu.")
+    return Markdown(_bullets(str(s) for s in progress["status"]))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# the 2026 inspection
+
+
+def inspection_title(d) -> Markdown:
+    """Title of the inspection briefing with the notice's period (``d``: InspectionData)."""
+    p = d.period
+    return Markdown(
+        f"# Kết luận kiểm tra công vụ, cải cách hành chính năm {p.end.year}\n\n"
+        f"**Trung tâm Phục vụ hành chính công xã Đại Sơn, thành phố Hải Phòng** — số liệu giải quyết thủ tục "
+        f"hành chính từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}."
+    )
+
+
+def inspection_highlights(d) -> Markdown:
+    """What the notice says, recomputed: the headline figures with their numerators and denominators."""
+    r = d.rates.iloc[0]
+    lines = [
+        f"Tổng số hồ sơ tiếp nhận, giải quyết: **{fmt_int(r['in_scope'])}** hồ sơ.",
+        f"Giải quyết trước hạn {fmt_int(r['early'])}/{fmt_int(r['resolved'])} hồ sơ, đạt "
+        f"**{fmt_pct(r['early_rate'])}**; quá hạn {fmt_int(r['late'])} hồ sơ; đúng hạn {fmt_int(r['on_time'])}; "
+        f"đang giải quyết {fmt_int(r['pending'])} (quá hạn {fmt_int(r['pending_overdue'])}).",
+        f"Tiếp nhận trực tuyến {fmt_pct(r['online_rate'], 0)}, số hóa {fmt_pct(r['digitization_rate'], 0)}, "
+        f"thanh toán trực tuyến {fmt_pct(r['online_payment_rate'], 0)}; tái sử dụng dữ liệu số hóa "
+        f"{fmt_int(r['data_reused'])}/{fmt_int(r['new'])} = {fmt_pct(r['reuse_rate'], 2)}.",
+        f"Trực tuyến toàn trình {fmt_int(r['full_online'])}/{fmt_int(r['new'])} = "
+        f"**{fmt_pct(r['full_online_rate'], 2)}**; trực tuyến một phần {fmt_int(r['partial_online'])}/"
+        f"{fmt_int(r['new'])} = {fmt_pct(r['partial_online_rate'], 2)}.",
+    ]
+    if pd.notna(r.get("complaint")):
+        lines.append(f"Hồ sơ có phản ánh, kiến nghị: {fmt_int(r['complaint'])}.")
+    return Markdown(_bullets(lines))
+
+
+def legal_basis(frame: pd.DataFrame) -> Markdown:
+    """The documents the inspection rests on, from ``data/notice_2026/legal_basis.csv``."""
+    lines = []
+    for _, row in frame.iterrows():
+        issued = str(row.get("issued") or "").strip()
+        when = f" ngày {fmt_date(pd.Timestamp(issued).date())}" if issued else ""
+        lines.append(f"*{row['role']}:* {row['document']}{when} của {row['issuer']} — {row['subject']}.")
+    return Markdown(_bullets(lines))
+
+
+def reconciliation_summary(checks: pd.DataFrame, explanations: pd.DataFrame) -> Markdown:
+    """How many reported figures hold, and what the data put in each gap."""
+    counts = checks["status"].value_counts()
+    head = (
+        f"Đối chiếu {fmt_int(len(checks))} phép kiểm tra: {fmt_int(counts.get('OK', 0))} khớp, "
+        f"{fmt_int(counts.get('WARNING', 0))} cần làm rõ, {fmt_int(counts.get('ERROR', 0))} sai lệch."
+    )
+    lines = [str(t) for t in explanations["text"]] if len(explanations) else []
+    return Markdown(head + ("\n\n" + _bullets(lines) if lines else ""))
+
+
+def rank_fall(trend: pd.DataFrame) -> Markdown:
+    """The rank change between the first and the last snapshot, in places and in percentiles."""
+    if trend is None or len(trend) < 2:
+        return rank_summary(trend)
+    first, last = trend.iloc[0], trend.iloc[-1]
+    days = (pd.Timestamp(last["date"]) - pd.Timestamp(first["date"])).days
+    text = (
+        f"Từ ngày {fmt_date(first['date'])} đến ngày {fmt_date(last['date'])} ({fmt_int(days)} ngày), "
+        f"{last['unit']} chuyển từ hạng **{fmt_int(first['rank'])}/{fmt_int(first['n_units'])}** xuống hạng "
+        f"**{fmt_int(last['rank'])}/{fmt_int(last['n_units'])}**: {last['direction_first']}. "
+        f"Đơn vị đứng trên {fmt_pct(first['percentile'], 0)} số đơn vị lúc đầu và "
+        f"{fmt_pct(last['percentile'], 0)} lúc sau. Thứ hạng là số lũy kế từ đầu năm và thay đổi hằng ngày."
+    )
+    return Markdown(text)
+
+
+def what_if_summary(result: dict, trend: pd.DataFrame | None = None) -> Markdown:
+    """The 766 what-if in words, with what it cannot say (ranks need the other units' scores)."""
+    text = str(result["message"])
+    if pd.isna(result.get("rank_after")):
+        text += (
+            " Chưa ước tính được thứ hạng mới vì chưa có tổng điểm của các đơn vị khác trong tỉnh; "
+            "khi có, thêm cột total_score vào tệp xếp hạng."
+        )
+    return Markdown(text)
+
+
+def days_left_note(d) -> Markdown:
+    return Markdown(
+        f"Số ngày còn lại tính từ ngày chốt số liệu ({fmt_date(d.as_of)}) và tính đến ngày lập báo cáo "
+        f"({fmt_date(d.today)}); hạn «trước ngày D» được tính đến hết ngày liền trước D."
+    )
+
+
+def rate_label(name: str) -> str:
+    return RATE_LABELS_VI.get(name, name)
+
+
+def number(value: object, decimals: int = 0) -> str:
+    """A number in Vietnamese style, for an inline phrase."""
+    return fmt_int(value) if decimals == 0 else fmt_number(value, decimals)

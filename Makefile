@@ -39,8 +39,7 @@ format: setup ## reformat the code with ruff
 lab: setup ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
 
-bench: setup ## run the benchmark (needs duckdb; see bench/README.md)
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[bench]"
+bench: setup ## run the speed and memory benchmark against DuckDB (see bench/README.md)
 	$(BIN)/python bench/run_bench.py
 
 clean-exports: ## delete generated briefings under exports/ (keeps exports/README.md)

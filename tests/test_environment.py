@@ -22,7 +22,7 @@ def _pyproject() -> dict[str, str]:
 def _environment() -> dict[str, str]:
     entries = {}
     for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^\s+-\s+([A-Za-z][\w.-]*)(\S*)\s*$", line)
+        m = re.match(r"^\s+-\s+([A-Za-z][\w.-]*)(\S*)\s*$", line)  # conda and pip entries alike
         if m and m.group(1) not in ("python", "pip", "conda-forge"):
             entries[m.group(1).lower().replace("_", "-")] = m.group(1) + m.group(2)
     return entries

@@ -1,21 +1,27 @@
 """A KPI report: dossier file(s) → row accounting, counts and rates for a period, and its JSON / table / CSV forms.
 
 This is what ``cchc kpis`` prints. A folder of files (one per month or per unit, say) is counted one file at a
-time and the counts are added up, so memory is bounded by the largest file.
+time — a large Parquet file one part at a time — and the counts are added up, so memory is bounded by a part,
+not by the data (see :func:`build_kpi_report`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import math
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from cchc_analysis.dossier_ids import KnownIds
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct
-from cchc_analysis.loaders import LoadResult, RowAccounting, load_dossiers
+from cchc_analysis.loaders import LoadResult, RowAccounting, load_dossiers_by_part, received_span_hint
 from cchc_analysis.periods import Period, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
@@ -25,7 +31,14 @@ from cchc_analysis.rates import (
     normalise_by,
     sum_counts,
 )
-from cchc_analysis.schema import COLUMN_LABELS_VI, COUNT_LABELS_VI, RATE_LABELS_VI, SYNTHETIC_NOTE_VI
+from cchc_analysis.schema import (
+    CANONICAL_COLUMNS,
+    COLUMN_LABELS_VI,
+    COUNT_LABELS_VI,
+    RATE_LABELS_VI,
+    SYNTHETIC_NOTE_VI,
+    TEXT_COLUMNS,
+)
 
 #: File suffixes read from a folder.
 DOSSIER_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
@@ -70,11 +83,123 @@ def dossier_files(path: str | Path) -> list[Path]:
     return [p]
 
 
-def _received_span(dossiers: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    received = dossiers["received_at"].dropna()
-    if received.empty:
+def _load_columns(by: Sequence[str]) -> list[str]:
+    """Canonical columns to load for the counts grouped ``by``.
+
+    Every column that can get a row rejected is loaded, so the row accounting is that of a full load; the free-text
+    columns (procedure, field, unit, source system, officer) never reject a row and are loaded only to group by.
+    """
+    checked = [c for c in CANONICAL_COLUMNS if c not in TEXT_COLUMNS]
+    return checked + [c for c in TEXT_COLUMNS if c in by]
+
+
+def _hinted_period(files: Sequence[Path]) -> Period | None:
+    """The receipt span of Parquet files from their statistics: a guess of the period, checked after counting."""
+    spans = [received_span_hint(f) for f in files]
+    if not spans or any(s is None for s in spans):
         return None
-    return received.min(), received.max()
+    first = min(s[0] for s in spans)
+    last = max(s[1] for s in spans)
+    if last < first:
+        return None
+    return period_between(first.date(), last.date())
+
+
+#: A file at least this large (bytes) is announced before it is read: Excel workbooks, and other files.
+_ANNOUNCE_EXCEL_BYTES = 2_000_000
+_ANNOUNCE_BYTES = 50_000_000
+
+
+def load_progress(progress: Callable[[str], None], path: str | Path) -> Callable[[int, int | None], None]:
+    """A loader ``progress(done, total)`` callback that tells ``progress`` how a long load goes, in Vietnamese.
+
+    A large file is announced before reading starts (reading an Excel sheet takes seconds and gives no news
+    meanwhile); then at most one message a second, so short loads stay quiet.
+    """
+    p = Path(path)
+    with contextlib.suppress(OSError):
+        size = p.stat().st_size
+        excel = p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+        if size >= (_ANNOUNCE_EXCEL_BYTES if excel else _ANNOUNCE_BYTES):
+            megabytes = fmt_int(round(size / 1_000_000)) if size >= 1_000_000 else "< 1"
+            progress(f"Đang đọc tệp {p.name} ({megabytes} MB)…")
+    last = [time.monotonic()]
+
+    def report(done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - last[0] < 1.0 or (total is not None and done >= total):
+            return
+        last[0] = now
+        if done == 0:
+            progress(f"Đã mở {p.name}: đang kiểm tra {fmt_int(total or 0)} dòng…")
+        else:
+            of = f"/{fmt_int(total)}" if total else ""
+            progress(f"Đã đọc {fmt_int(done)}{of} dòng của {p.name}…")
+
+    return report
+
+
+@dataclass
+class _Pass:
+    """One reading of all the files."""
+
+    period: Period | None  # the period counted (None: nothing counted)
+    results: list[LoadResult]
+    counts: list[pd.DataFrame]
+    span: tuple[pd.Timestamp, pd.Timestamp] | None  # receipt times of the loaded dossiers
+    single: pd.DataFrame | None  # the loaded rows, when all came in one part and nothing was counted
+    parts: int
+
+    def repeated_ids(self) -> np.ndarray:
+        """Hashes of the ids loaded in more than one file or part (each part's own ids are unique)."""
+        if self.parts < 2:
+            return np.zeros(0, dtype=np.uint64)
+        hashes = np.concatenate([r.id_hashes for r in self.results])
+        hashes.sort()  # in place: no second copy of millions of hashes
+        return np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+
+
+def _read_all(
+    files: Sequence[Path],
+    period: Period | None,
+    known: KnownIds | None,
+    *,
+    by: list[str],
+    granularity: str,
+    options: dict,
+    progress: Callable[[str], None] | None,
+) -> _Pass:
+    counts: list[pd.DataFrame] = []
+    results: list[LoadResult] = []
+    span: list[np.datetime64] = []
+    kept: list[pd.DataFrame] = []  # the rows, while they came in one part and nothing was counted
+    n_parts = 0
+
+    def consume(part: LoadResult) -> None:  # called one part at a time (see load_dossiers_by_part)
+        nonlocal n_parts
+        n_parts += 1
+        received = part.dossiers["received_at"].to_numpy()
+        received = received[~np.isnat(received)] if np.isnat(received).any() else received
+        if len(received):
+            low, high = received.min(), received.max()
+            span[:] = [low, high] if not span else [min(span[0], low), max(span[1], high)]
+        if period is not None:
+            counts.append(count_dossiers(part.dossiers, period, by=by, granularity=granularity, sort=False))
+        elif n_parts == 1:
+            kept.append(part.dossiers)
+        else:
+            kept.clear()
+
+    for i, f in enumerate(files, start=1):
+        file_options = dict(options)
+        if progress is not None:
+            if len(files) > 1:
+                progress(f"Đang đọc tệp {i}/{len(files)}: {f.name}")
+            file_options.setdefault("progress", load_progress(progress, f))
+        results.append(load_dossiers_by_part(f, consume, known_ids=known, **file_options))
+    single = kept[0] if kept else None
+    bounds = (pd.Timestamp(span[0]), pd.Timestamp(span[1])) if span else None
+    return _Pass(period, results, counts, bounds, single, n_parts)
 
 
 def build_kpi_report(
@@ -88,6 +213,16 @@ def build_kpi_report(
 ) -> KpiReport:
     """Load a dossier file (or each file of a folder), count and rate it for ``period``.
 
+    Files are read part by part (see :func:`cchc_analysis.loaders.load_dossiers_by_part`): each part is counted
+    and dropped, and the counts are added up, so memory is bounded by a part, not by the data. Only the columns
+    the counts need are loaded. The result equals that of the files concatenated into one:
+
+    - a dossier id repeated in another file or part is a duplicate there: the 64-bit hashes of all loaded ids
+      are sorted once; if any repeats (rare), the files are read again with the repeated ids tracked exactly
+      (:class:`~cchc_analysis.dossier_ids.KnownIds`);
+    - without ``period``, Parquet statistics give the receipt span up front; if the loaded dossiers span other
+      dates (the earliest or latest row was rejected), the counts are made again for the right period.
+
     Parameters
     ----------
     path : path
@@ -99,7 +234,7 @@ def build_kpi_report(
     load_options : dict, optional
         Passed to :func:`cchc_analysis.loaders.load_dossiers` (``sheet``, ``delimiter``, ``encoding``, ``strict``).
     progress : callable, optional
-        Called with a short Vietnamese message before each file of a folder.
+        Called with a short Vietnamese message before each file of a folder, and during long loads.
 
     Raises
     ------
@@ -107,52 +242,41 @@ def build_kpi_report(
         For unreadable input, or when no dossier was loaded and no period was given.
     """
     files = dossier_files(path)
-    options = dict(load_options or {})
     columns = normalise_by(by)
-    results: list[LoadResult] = []
-    parts: list[pd.DataFrame] = []
-    span: tuple[pd.Timestamp, pd.Timestamp] | None = None
-
-    if period is None:
-        # The period depends on all files: a first pass finds it (only one file is held at a time).
-        for f in files:
-            loaded = load_dossiers(f, **options)
-            s = _received_span(loaded.dossiers)
-            if s is not None:
-                span = s if span is None else (min(span[0], s[0]), max(span[1], s[1]))
-            if len(files) == 1:
-                results.append(loaded)
-        if span is None:
-            raise InputError(
-                "Không có hồ sơ hợp lệ nào để tính kỳ báo cáo; hãy chỉ rõ --from/--to hoặc --period",
-                "No valid dossier to infer the period from; give --from/--to or --period",
-                file=path,
-            )
-        period = period_between(span[0].date(), span[1].date())
-
-    if not results:
-        # Ids of earlier files travel along, so a dossier repeated in a later file is rejected as a duplicate,
-        # exactly as if the files were one.
-        seen: list[pd.Series] = []
-        for i, f in enumerate(files, start=1):
-            if progress is not None and len(files) > 1:
-                progress(f"Đang đọc tệp {i}/{len(files)}: {f.name}")
-            known = pd.concat(seen, ignore_index=True) if seen else None
-            loaded = load_dossiers(f, known_ids=known, **options)
-            results.append(loaded)
-            parts.append(count_dossiers(loaded.dossiers, period, by=columns, granularity=granularity))
-            if len(files) > 1:
-                seen.append(loaded.dossiers["dossier_id"])
-                loaded.dossiers = loaded.dossiers.iloc[0:0]  # release the rows; keep the accounting
-    else:
-        parts.append(count_dossiers(results[0].dossiers, period, by=columns, granularity=granularity))
-
-    counts = parts[0] if len(parts) == 1 else sum_counts(parts, by=columns)
-    accounting = results[0].accounting
-    for r in results[1:]:
-        accounting = accounting + r.accounting
+    options = {"columns": _load_columns(columns), **(load_options or {})}
+    target = period if period is not None else _hinted_period(files)
+    repeated: np.ndarray | None = None  # hashes of the ids loaded more than once, once known
+    reading: dict = {"by": columns, "granularity": granularity, "options": options, "progress": progress}
+    for _ in range(4):  # at most: a first reading, repeated ids found, a period corrected
+        known = None if repeated is None else KnownIds(candidates=repeated)  # a new one each reading
+        run = _read_all(files, target, known, **reading)
+        if repeated is None:
+            repeated = run.repeated_ids()
+            if len(repeated):
+                continue
+        if period is None:
+            if run.span is None:
+                raise InputError(
+                    "Không có hồ sơ hợp lệ nào để tính kỳ báo cáo; hãy chỉ rõ --from/--to hoặc --period",
+                    "No valid dossier to infer the period from; give --from/--to or --period",
+                    file=path,
+                )
+            inferred = period_between(run.span[0].date(), run.span[1].date())
+            if run.period is None or (run.period.start, run.period.end) != (inferred.start, inferred.end):
+                if run.single is not None:  # one part, already in memory: count it
+                    run.counts = [count_dossiers(run.single, inferred, by=columns, granularity=granularity)]
+                    run.period = inferred
+                else:
+                    target = inferred
+                    continue
+        break
+    else:  # pragma: no cover - each reading settles one question
+        raise RuntimeError("the KPI counts did not settle")
+    filled = [c for c in run.counts if len(c)]  # (no group has a dossier in scope: an empty table)
+    counts = sum_counts(filled, by=columns) if filled else run.counts[0]  # sum_counts sorts by key
+    accounting = sum((r.accounting for r in run.results), RowAccounting(0, 0, 0, 0))
     return KpiReport(
-        period=period, by=columns, table=add_rates(counts), accounting=accounting, sources=results
+        period=run.period, by=columns, table=add_rates(counts), accounting=accounting, sources=run.results
     )
 
 
@@ -168,21 +292,44 @@ def _json_value(value: object) -> object:
     return value
 
 
+def _json_column(column: pd.Series | None, n: int) -> list:
+    """A column as JSON-ready Python values (None for NA or NaN), converted at once rather than cell by cell."""
+    if column is None:
+        return [None] * n
+    if pd.api.types.is_integer_dtype(column.dtype):
+        values = column.to_numpy(dtype=np.int64, na_value=0).tolist()
+    elif pd.api.types.is_float_dtype(column.dtype):
+        values = column.to_numpy(dtype=np.float64, na_value=np.nan).tolist()
+    else:
+        return [_json_value(v) for v in column.tolist()]
+    missing = column.isna().to_numpy()
+    if missing.any():
+        values = [None if m else v for v, m in zip(values, missing.tolist(), strict=True)]
+    return values
+
+
 def report_to_json(report: KpiReport) -> dict:
     """The JSON document of ``cchc kpis --format json`` (SPEC §5).
 
     Rates are unrounded fractions; counts and rates whose input column is absent, and rates with a zero
     denominator, are ``null``. Synthetic input adds ``"synthetic": true`` and the note "Dữ liệu mô phỏng".
     """
-    groups = []
-    for record in report.table.to_dict(orient="records"):
-        groups.append(
-            {
-                "key": {c: _json_value(record[c]) for c in report.by},
-                "counts": {c: _json_value(record[c]) for c in COUNT_COLUMNS},
-                "rates": {r: _json_value(record.get(r)) for r in RATE_COLUMNS},
-            }
+    table = report.table
+    n = len(table)
+    keys = [_json_column(table[c], n) for c in report.by]
+    counts = [_json_column(table[c], n) for c in COUNT_COLUMNS]
+    rates = [_json_column(table.get(r), n) for r in RATE_COLUMNS]
+    key_rows = list(zip(*keys, strict=True)) if keys else [()] * n
+    groups = [
+        {
+            "key": dict(zip(report.by, key, strict=True)),
+            "counts": dict(zip(COUNT_COLUMNS, count, strict=True)),
+            "rates": dict(zip(RATE_COLUMNS, rate, strict=True)),
+        }
+        for key, count, rate in zip(
+            key_rows, zip(*counts, strict=True), zip(*rates, strict=True), strict=True
         )
+    ]
     document: dict = {
         "period": {"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
         "rows": report.accounting.as_dict(),
@@ -192,6 +339,55 @@ def report_to_json(report: KpiReport) -> dict:
         document["synthetic"] = True
         document["note"] = SYNTHETIC_NOTE_VI
     return document
+
+
+def _json_texts(column: pd.Series | None, n: int) -> list[str]:
+    """JSON text of each value of a column (``null`` for NA or NaN; numbers as ``json.dumps`` writes them)."""
+    if column is None:
+        return ["null"] * n
+    if pd.api.types.is_integer_dtype(column.dtype):
+        texts = list(map(str, column.to_numpy(dtype=np.int64, na_value=0).tolist()))
+    elif pd.api.types.is_float_dtype(column.dtype):
+        texts = list(map(repr, column.to_numpy(dtype=np.float64, na_value=np.nan).tolist()))
+    else:
+        known: dict[object, str] = {}  # keys repeat (a unit in each quarter): each written once
+        texts = []
+        for value in _json_column(column, n):
+            text = known.get(value)
+            if text is None:
+                text = known[value] = json.dumps(value, ensure_ascii=False)
+            texts.append(text)
+    missing = column.isna().to_numpy()
+    if missing.any():
+        texts = ["null" if m else t for t, m in zip(texts, missing.tolist(), strict=True)]
+    return texts
+
+
+def format_report_json(report: KpiReport) -> str:
+    """:func:`report_to_json` as text, one group a line.
+
+    Equal to ``json.dumps(report_to_json(report))`` once parsed, and fast for tens of thousands of groups: each
+    column is written as text once, then each group fills a template.
+    """
+    table = report.table
+    n = len(table)
+    document = report_to_json(replace(report, table=table.iloc[:0]))  # everything but the groups
+    names = [*(("key", c) for c in report.by), *(("counts", c) for c in COUNT_COLUMNS)]
+    names += [("rates", r) for r in RATE_COLUMNS]
+    columns = [_json_texts(table.get(c), n) for _, c in names]
+    parts = []
+    for part in ("key", "counts", "rates"):
+        fields = ", ".join(f"{json.dumps(c)}: %s" for p, c in names if p == part)
+        parts.append(f'"{part}": {{{fields}}}')
+    template = "{" + ", ".join(parts) + "}"
+    groups = ",\n    ".join(template % row for row in zip(*columns, strict=True)) if n else ""
+    lines = []
+    for name, value in document.items():
+        if name == "groups":
+            lines.append(f'  "groups": [\n    {groups}\n  ]' if n else '  "groups": []')
+        else:
+            lines.append(f"  {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 #: Columns of the terminal table: counts then rates, a compact selection.

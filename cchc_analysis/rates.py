@@ -21,7 +21,7 @@ at a time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
@@ -119,10 +119,23 @@ def _bounds(start: object, end: object) -> tuple[date, date]:
     return f, t
 
 
-def _ticks(column: pd.Series, unit: str) -> np.ndarray:
+def _ticks(column: pd.Series | np.ndarray, unit: str) -> np.ndarray:
     """Dates as int64 ticks of ``unit`` ('D' floors to calendar days); NaT becomes the int64 minimum."""
-    values = pd.to_datetime(column).to_numpy()
-    return values.astype(f"datetime64[{unit}]").astype(np.int64)
+    if isinstance(column, np.ndarray):
+        values = column
+    elif pd.api.types.is_datetime64_dtype(column.dtype):
+        values = column.to_numpy()
+    else:
+        values = pd.to_datetime(column).to_numpy()
+    return values.astype(f"datetime64[{unit}]", copy=False).view(np.int64)
+
+
+_DAY_US = 86_400_000_000
+
+
+def _days(ticks_us: np.ndarray) -> np.ndarray:
+    """Calendar day numbers of microsecond ticks (floored); NaT (the int64 minimum) stays below every real day."""
+    return ticks_us // _DAY_US
 
 
 def _flags(
@@ -141,17 +154,20 @@ def _flags(
             "Missing required column(s): " + ", ".join(missing),
         )
     f, t = _bounds(start, end)
-    unit = "D" if granularity == "date" else "us"
-    day = np.timedelta64(1, "D").astype(f"timedelta64[{unit}]").astype(np.int64)
-    first = np.datetime64(f, unit).astype(np.int64)
-    last_day = np.datetime64(t, unit).astype(np.int64)
-    # "on or before T": before the start of the next day (for dates: <= T).
-    after_last = last_day + day
+    # Times in microseconds against the start of a day: ``received >= start of F`` is ``received date >= F``,
+    # ``before the start of T + 1`` is ``on or before T``; so only early / on time / late need calendar days.
+    first = np.datetime64(f, "us").astype(np.int64)
+    last_day = np.datetime64(t, "us").astype(np.int64)
+    after_last = np.datetime64(t + timedelta(days=1), "us").astype(np.int64)
 
-    received = _ticks(dossiers["received_at"], unit)
-    due = _ticks(dossiers["due_at"], unit)
-    resolved_at = _ticks(dossiers["resolved_at"], unit)
+    received = _ticks(dossiers["received_at"], "us")
+    due = _ticks(dossiers["due_at"], "us")
+    resolved_at = _ticks(dossiers["resolved_at"], "us")
     has_resolved = resolved_at != _NAT
+    if granularity == "date":  # compared as calendar dates
+        resolved_day, due_day = _days(resolved_at), _days(due)
+    else:
+        resolved_day, due_day = resolved_at, due
 
     new = (received >= first) & (received < after_last)
     carried_over = (received < first) & (received != _NAT) & (~has_resolved | (resolved_at >= first))
@@ -163,9 +179,9 @@ def _flags(
         "new": new,
         "carried_over": carried_over,
         "resolved": resolved,
-        "early": resolved & (resolved_at < due),
-        "on_time": resolved & (resolved_at == due),
-        "late": resolved & (resolved_at > due),
+        "early": resolved & (resolved_day < due_day),
+        "on_time": resolved & (resolved_day == due_day),
+        "late": resolved & (resolved_day > due_day),
         "pending": pending,
         "pending_within": pending & (due >= last_day),
         "pending_overdue": pending & (due < last_day),
@@ -175,27 +191,51 @@ def _flags(
         return column in dossiers.columns
 
     def true(column: str) -> np.ndarray:
-        return dossiers[column].fillna(False).to_numpy(dtype=bool)
+        return dossiers[column].to_numpy(dtype=bool, na_value=False)
 
     if present("channel"):
-        channel = dossiers["channel"].astype("string")
-        online = channel.isin(sorted(ONLINE_CHANNELS)).to_numpy(dtype=bool)
-        # A blank channel is in-person (DVCQG KenhThucHien blank = 1).
+        # 1 full online, 2 partial online, 3 online (level unknown), 0 otherwise: a blank channel is in-person
+        # (DVCQG KenhThucHien blank = 1).
+        classes = dict.fromkeys(ONLINE_CHANNELS, 3) | {"full_online": 1, "partial_online": 2}
+        kind = _value_classes(dossiers["channel"], classes)
+        online = kind > 0
         flags["new_online"] = new & online
         flags["new_in_person_postal"] = new & ~online
-        flags["full_online"] = new & (channel == "full_online").fillna(False).to_numpy(dtype=bool)
-        flags["partial_online"] = new & (channel == "partial_online").fillna(False).to_numpy(dtype=bool)
+        flags["full_online"] = new & (kind == 1)
+        flags["partial_online"] = new & (kind == 2)
     for column in ("digitized", "data_reused", "fee_required", "paid_online"):
         if present(column):
             flags[column] = new & true(column)
     if present("satisfaction"):
-        rating = dossiers["satisfaction"].astype("string")
+        rating = dossiers["satisfaction"]
         flags["rated"] = resolved & rating.notna().to_numpy(dtype=bool)
-        flags["satisfied"] = resolved & rating.isin(sorted(SATISFIED_LEVELS)).to_numpy(dtype=bool)
+        flags["satisfied"] = resolved & (_value_classes(rating, dict.fromkeys(SATISFIED_LEVELS, 1)) == 1)
     for column in ("complaint", "home_delivery"):
         if present(column):
             flags[column] = in_scope & true(column)
     return {name: flags.get(name) for name in COUNT_COLUMNS}
+
+
+def _value_classes(column: pd.Series, classes: dict[str, int]) -> np.ndarray:
+    """The class of each value (``classes[value]``; 0 for other values and blanks), per row.
+
+    A categorical column is classified through its categories (one lookup per row, no text compared).
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        table = [classes.get(str(c), 0) for c in column.cat.categories]
+        if len(table) > 8:
+            return np.array([*table, 0], dtype=np.int8)[codes]  # code -1 (blank): the last, 0
+        result = np.zeros(len(column), dtype=np.int8)  # few categories: compare the codes, no lookup
+        for code, number in enumerate(table):
+            if number:
+                result += (codes == code).view(np.int8) * np.int8(number)
+        return result
+    text = column.astype("string")
+    result = np.zeros(len(column), dtype=np.int8)
+    for value, number in classes.items():
+        result[(text == value).to_numpy(dtype=bool, na_value=False)] = number
+    return result
 
 
 def classify_dossiers(
@@ -229,22 +269,141 @@ def classify_dossiers(
     return pd.DataFrame({k: v for k, v in flags.items() if v is not None}, index=dossiers.index)
 
 
-def _key_series(dossiers: pd.DataFrame, column: str) -> pd.Series:
+#: Largest number of key combinations given a slot each (beyond it, only the combinations that occur are numbered).
+_DENSE_GROUPS = 200_000
+#: Largest number of (group, code) slots tallied at once; beyond it each count is made on its own.
+_MAX_CELLS = 20_000_000
+
+
+def _calendar_label(value: int, column: str) -> str:
+    if column == "month":
+        return f"{1970 + value // 12:04d}-{value % 12 + 1:02d}"
+    return f"{1970 + value // 4}-Q{value % 4 + 1}"
+
+
+def _key_codes(dossiers: pd.DataFrame, column: str) -> tuple[np.ndarray, pd.Index]:
+    """Group codes ``0 … k-1`` of one grouping column (a blank key is a group of its own) and the key of each code.
+
+    ``month`` / ``quarter`` of receipt are numbered as integers and written as ``"2026-04"`` / ``"2026-Q2"``
+    once per key, not per row; a categorical column is numbered by its categories. Codes may name keys that no
+    row has (a category, a month without dossiers): such groups count nothing and are dropped.
+    """
     if column in CALENDAR_KEYS:
-        received = pd.to_datetime(dossiers["received_at"])
-        freq = "M" if column == "month" else "Q"
-        periods = received.dt.to_period(freq)
-        if column == "month":
-            return periods.dt.strftime("%Y-%m").astype("string")
-        return (periods.dt.year.astype("string") + "-Q" + periods.dt.quarter.astype("string")).astype(
-            "string"
-        )
+        received = _ticks(dossiers["received_at"], "us")
+        blank = received == _NAT
+        days = _days(received)
+        if len(days) and not blank.any() and days.max() - days.min() < _DENSE_GROUPS:
+            # The month (or quarter) of each day of the span, looked up per row: no calendar work per row.
+            low = int(days.min())
+            span = np.arange(low, int(days.max()) + 1).astype("datetime64[D]")
+            numbers = span.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+            if column == "quarter":
+                numbers //= 3
+            first = int(numbers[0])
+            labels = [_calendar_label(v, column) for v in range(first, int(numbers[-1]) + 1)]
+            return (numbers - first)[days - low], pd.Index(pd.array(labels, dtype="string"))
+        months = _ticks(dossiers["received_at"], "M")
+        number = months if column == "month" else months // 3
+        codes, uniques = pd.factorize(np.where(months == _NAT, _NAT, number))
+        labels = [pd.NA if v == _NAT else _calendar_label(v, column) for v in uniques.tolist()]
+        return codes, pd.Index(pd.array(labels, dtype="string"))
     if column not in dossiers.columns:
         raise InputError(
             f"Không thể nhóm theo «{column}»: dữ liệu không có cột này",
             f"Cannot group by {column!r}: the data has no such column",
         )
-    return dossiers[column]
+    values = dossiers[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        k = len(values.cat.categories)
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        codes[codes < 0] = k  # blank: the last code
+        keys = pd.Categorical.from_codes(np.append(np.arange(k), -1), dtype=values.dtype)
+        return codes, pd.Index(keys)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    return codes, pd.Index(uniques)
+
+
+#: Outcomes of an in-scope dossier, one each: early, on time, late (resolved), within, overdue (pending).
+_OUTCOMES = ("early", "on_time", "late", "pending_within", "pending_overdue")
+#: Yes/no counts tallied three bits at a time: new with digitized … paid_online, in scope with a complaint, ….
+_BIT_COUNTS = ("digitized", "data_reused", "fee_required", "paid_online", "complaint", "home_delivery")
+#: Codes tallied per group take fewer than this many values (one ``bincount`` slot each).
+_STATES = 16
+
+
+def _counts_by_group(
+    flags: dict[str, np.ndarray | None], rows: slice | np.ndarray, group: np.ndarray, n_groups: int
+) -> dict[str, np.ndarray | None]:
+    """Each count of ``COUNT_COLUMNS`` per group, from the flags of the in-scope ``rows``.
+
+    Four ``bincount`` passes rather than one per count: each in-scope dossier gets a small code for each of
+    (outcome, new or carried over), (channel class, rating) and two sets of three yes/no flags; a count is then a
+    sum of code values, group by group, equal to counting its flag.
+    """
+
+    def flag(name: str) -> np.ndarray:
+        value = flags[name]
+        return np.zeros(0, dtype=bool) if value is None else value[rows]
+
+    if n_groups * _STATES > _MAX_CELLS:  # very many groups: one bincount per count
+        return {
+            name: None if flags[name] is None else np.bincount(group[flag(name)], minlength=n_groups)
+            for name in COUNT_COLUMNS
+        }
+
+    def bit(name: str) -> np.ndarray:  # a flag as 0/1 bytes (a view, not a copy)
+        return flag(name).view(np.uint8)
+
+    base = group * _STATES
+
+    def tally(code: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        counts = np.bincount(base + code, minlength=n_groups * _STATES).reshape(n_groups, _STATES)
+        return counts[:, : int(np.prod(shape))].reshape(n_groups, *shape)
+
+    outcome = np.zeros(len(group), dtype=np.uint8)
+    for k, name in enumerate(_OUTCOMES[1:], start=1):
+        outcome += bit(name) * np.uint8(k)
+    by_outcome = tally(outcome * np.uint8(2) + bit("new"), (len(_OUTCOMES), 2))  # [group, outcome, new]
+    counts: dict[str, np.ndarray | None] = {
+        "in_scope": by_outcome.sum(axis=(1, 2)),
+        "new": by_outcome[:, :, 1].sum(axis=1),
+        "carried_over": by_outcome[:, :, 0].sum(axis=1),
+        "resolved": by_outcome[:, :3].sum(axis=(1, 2)),
+        "pending": by_outcome[:, 3:].sum(axis=(1, 2)),
+        **{name: by_outcome[:, k].sum(axis=1) for k, name in enumerate(_OUTCOMES)},
+    }
+
+    # Channel class of a new dossier (0 not online or carried over, 1 full, 2 partial, 3 other online) and
+    # rating of a resolved one (0 none, 1 rated, 2 satisfied).
+    kind = np.zeros(len(group), dtype=np.uint8)
+    if flags["full_online"] is not None:  # full and partial online are online
+        kind += bit("new_online") * np.uint8(3) - bit("full_online") * np.uint8(2) - bit("partial_online")
+    kind *= np.uint8(3)
+    if flags["rated"] is not None:
+        kind += bit("rated")
+        kind += bit("satisfied")
+    by_kind = tally(kind, (4, 3))  # [group, channel class, rating]
+    if flags["full_online"] is not None:
+        channel = by_kind.sum(axis=2)
+        counts["full_online"] = channel[:, 1]
+        counts["partial_online"] = channel[:, 2]
+        counts["new_online"] = channel[:, 1:].sum(axis=1)
+        counts["new_in_person_postal"] = counts["new"] - counts["new_online"]
+    if flags["rated"] is not None:
+        rating = by_kind.sum(axis=1)
+        counts["rated"] = rating[:, 1:].sum(axis=1)
+        counts["satisfied"] = rating[:, 2]
+
+    for names in (_BIT_COUNTS[:3], _BIT_COUNTS[3:]):
+        bits = np.zeros(len(group), dtype=np.uint8)
+        for k, name in enumerate(names):
+            if flags[name] is not None:
+                bits |= bit(name) << np.uint8(k)
+        by_bits = tally(bits, (8,))
+        for k, name in enumerate(names):
+            if flags[name] is not None:
+                counts[name] = by_bits[:, [v for v in range(8) if v >> k & 1]].sum(axis=1)
+    return {name: counts.get(name) for name in COUNT_COLUMNS}
 
 
 def normalise_by(by: str | Iterable[str] | None) -> list[str]:
@@ -268,6 +427,7 @@ def count_dossiers(
     *,
     by: str | Sequence[str] | None = None,
     granularity: str = "date",
+    sort: bool = True,
 ) -> pd.DataFrame:
     """Biểu 06 counts for the period ``[start, end]``, overall or per group.
 
@@ -282,6 +442,9 @@ def count_dossiers(
         one of its dossiers is in scope; a blank key is its own group (NA, sorted last).
     granularity : {"date", "datetime"}
         Compare calendar dates (default) or full timestamps.
+    sort : bool
+        Sort the groups by key (default). ``False`` leaves them in no particular order, for counts that are
+        added up with :func:`sum_counts` (which sorts).
 
     Returns
     -------
@@ -300,38 +463,48 @@ def count_dossiers(
     flags = _flags(dossiers, start, end, granularity)
     columns = normalise_by(by)
     in_scope = flags["in_scope"]
-    rows = np.flatnonzero(in_scope)
+    everything = bool(in_scope.all())  # e.g. a period spanning all the receipt dates: no row to leave out
+    rows = slice(None) if everything else np.flatnonzero(in_scope)
 
     if columns:
-        scoped = dossiers.iloc[rows] if len(rows) < len(dossiers) else dossiers
-        combined = np.zeros(len(rows), dtype=np.int64)
+        scoped = dossiers if everything else dossiers.iloc[rows]
+        group = np.zeros(len(scoped), dtype=np.int64)
         uniques_per_column = []
         for column in columns:
-            codes, uniques = pd.factorize(_key_series(scoped, column), use_na_sentinel=False)
+            codes, uniques = _key_codes(scoped, column)
             uniques_per_column.append(uniques)
-            combined = combined * max(len(uniques), 1) + codes
-        group, group_values = pd.factorize(combined, sort=False)
+            group = group * max(len(uniques), 1) + codes
+        sizes = [max(len(u), 1) for u in uniques_per_column]
+        if np.prod(sizes, dtype=float) <= _DENSE_GROUPS:  # every key combination has a slot
+            group_values = np.arange(int(np.prod(sizes)), dtype=np.int64)
+        else:  # too many combinations: number the ones that occur
+            group, group_values = pd.factorize(group, sort=False)
         n_groups = len(group_values)
-        # Decode each group's combined code back to the per-column key values.
-        keys = {}
-        remainder = np.asarray(group_values, dtype=np.int64)
-        for column, uniques in reversed(list(zip(columns, uniques_per_column, strict=True))):
-            size = max(len(uniques), 1)
-            keys[column] = pd.Index(uniques).take(remainder % size)
-            remainder = remainder // size
-        result = pd.DataFrame({c: keys[c] for c in columns})
     else:
-        group = np.zeros(len(rows), dtype=np.int64)
+        group = np.zeros(int(in_scope.sum()), dtype=np.int64)
         n_groups = 1
-        result = pd.DataFrame(index=range(1))
+    counts = _counts_by_group(flags, rows, group, n_groups)
 
-    for name in COUNT_COLUMNS:
-        flag = flags[name]
-        if flag is None:
-            result[name] = pd.array([pd.NA] * n_groups, dtype="Int64")
-        else:
-            result[name] = pd.array(np.bincount(group, weights=flag[rows], minlength=n_groups), dtype="Int64")
     if columns:
+        # Keep the groups with a dossier in scope, and decode their code back to the per-column key values.
+        kept = np.flatnonzero(counts["in_scope"] > 0)
+        keys = {}
+        remainder = np.asarray(group_values, dtype=np.int64)[kept]
+        for column, uniques, size in reversed(list(zip(columns, uniques_per_column, sizes, strict=True))):
+            keys[column] = uniques.take(remainder % size)
+            remainder = remainder // size
+    else:
+        kept = np.arange(1)
+        keys = {}
+    missing = np.ones(len(kept), dtype=bool)
+    columns_out = {
+        name: pd.arrays.IntegerArray(np.zeros(len(kept), np.int64), missing)
+        if counts[name] is None
+        else pd.arrays.IntegerArray(counts[name][kept].astype(np.int64), ~missing)
+        for name in COUNT_COLUMNS
+    }
+    result = pd.DataFrame({**{c: keys[c] for c in columns}, **columns_out}, index=pd.RangeIndex(len(kept)))
+    if columns and sort:
         result = _sort_by_key(result, columns)
     return result
 
@@ -360,13 +533,11 @@ def sum_counts(parts: Iterable[pd.DataFrame], by: str | Sequence[str] | None = N
     summed = stacked.groupby(columns, dropna=False, sort=False, observed=True)[list(COUNT_COLUMNS)].sum(
         min_count=1
     )
-    has_na = (
-        stacked[list(COUNT_COLUMNS)]
-        .isna()
-        .groupby([stacked[c] for c in columns], dropna=False, sort=False, observed=True)
-        .any()
-    )
-    summed = summed.mask(has_na.to_numpy()).astype("Int64")
+    missing = stacked[list(COUNT_COLUMNS)].isna()
+    if missing.to_numpy().any():  # a count absent from one part is absent from the sum
+        has_na = missing.groupby([stacked[c] for c in columns], dropna=False, sort=False, observed=True).any()
+        summed = summed.mask(has_na.to_numpy())
+    summed = summed.astype("Int64")
     return _sort_by_key(summed.reset_index(), columns)
 
 

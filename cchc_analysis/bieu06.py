@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from cchc_analysis.formatting import fmt_date
-from cchc_analysis.outputs import atomic_path, neutralise_formula
+from cchc_analysis.outputs import atomic_path, xlsx_cell_text
 from cchc_analysis.rates import check_identities, count_dossiers
 
 #: (canonical column of the table, count column it comes from).
@@ -142,7 +142,7 @@ def write_bieu06_xlsx(
     for text, font in lines:
         if not text:
             continue
-        ws.cell(row=row, column=1, value=text).font = font
+        ws.cell(row=row, column=1, value=xlsx_cell_text(text)).font = font
         ws.merge_cells(f"A{row}:{last}{row}")
         ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
         row += 1
@@ -183,7 +183,7 @@ def write_bieu06_xlsx(
             value = getattr(record, column)
             value = None if pd.isna(value) else value
             if column == "field":
-                value = neutralise_formula(value)
+                value = xlsx_cell_text(value)
             elif value is not None:
                 value = int(value)
             cell = ws.cell(row=i, column=j, value=value)
@@ -195,7 +195,7 @@ def write_bieu06_xlsx(
                 cell.font, cell.fill = bold, total_fill
     foot = numbers + len(table) + 2
     if source_note:
-        ws.cell(row=foot, column=1, value=neutralise_formula(source_note)).font = Font(italic=True, size=9)
+        ws.cell(row=foot, column=1, value=xlsx_cell_text(source_note)).font = Font(italic=True, size=9)
 
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = 34

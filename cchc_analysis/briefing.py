@@ -9,8 +9,9 @@ the quarterly briefing (``notebooks/02_bao_cao_quy.ipynb``) into ``exports/2026-
 - ``briefing.pdf`` — the same HTML printed by a Chromium-family browser (Chromium / Chrome, Edge on Windows;
   the ``CCHC_BROWSER`` environment variable names another one, ``CCHC_BROWSER=none`` skips the PDF);
 - ``briefing.ipynb`` — the executed notebook, code and outputs, for whoever wants to check a number;
-- ``run_stamp.json`` — the run stamp: period, package version, SHA-256 and row accounting of every input file, the git
-  commit of a clone, the time.
+- ``run_stamp.json`` — the run stamp: period, package version, SHA-256 and row accounting of every input file, the
+  SHA-256 of every output, the git commit of a clone, the time (:mod:`cchc_analysis.audit`);
+- ``briefing.log`` — what the run did, line by line with the time (also written when the run fails).
 
 Every file is written atomically (:mod:`cchc_analysis.outputs`). The notebook is executed with papermill's
 parameter injection and nbclient, on the ``python3`` kernel of the running interpreter.
@@ -19,10 +20,8 @@ parameter injection and nbclient, on the ``python3`` kernel of the running inter
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -30,13 +29,22 @@ import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 import nbformat
 
+from cchc_analysis.audit import (  # noqa: F401  (sha256_file, git_commit: part of this module's interface)
+    RunLog,
+    file_record,
+    git_commit,
+    input_record,
+    package_version,
+    run_stamp,
+    sha256_file,
+    write_stamp,
+)
 from cchc_analysis.errors import InputError
-from cchc_analysis.outputs import atomic_path, atomic_write_bytes, atomic_write_text
+from cchc_analysis.outputs import atomic_path, atomic_write_text
 from cchc_analysis.periods import Period, parse_period
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -72,6 +80,7 @@ HTML_NAME = "briefing.html"
 PDF_NAME = "briefing.pdf"
 NOTEBOOK_NAME = "briefing.ipynb"
 STAMP_NAME = "run_stamp.json"
+LOG_NAME = "briefing.log"
 
 Progress = Callable[[str], object]
 
@@ -88,6 +97,7 @@ class BriefingResult:
     stamp: Path
     message: str
     warnings: tuple[str, ...] = field(default=())
+    log: Path | None = None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -215,6 +225,17 @@ def _run_browser(command: list[str], timeout: float) -> subprocess.CompletedProc
         raise RuntimeError(f"cannot start the browser {command[0]}: {exc}") from None
 
 
+def _is_complete_pdf(path: Path) -> bool:
+    """A PDF header at the start and the end-of-file marker in the last kilobyte."""
+    if not path.is_file() or path.stat().st_size < 16:
+        return False
+    with open(path, "rb") as fh:
+        head = fh.read(5)
+        fh.seek(max(0, path.stat().st_size - 1024))
+        tail = fh.read()
+    return head == b"%PDF-" and b"%%EOF" in tail
+
+
 def html_to_pdf(html: Path, pdf: Path, browser: str, *, timeout: float = 180) -> Path:
     """Print ``html`` to ``pdf`` (atomically) with a headless Chromium-family browser.
 
@@ -234,7 +255,7 @@ def html_to_pdf(html: Path, pdf: Path, browser: str, *, timeout: float = 180) ->
             browser, profile, "--no-pdf-header-footer", f"--print-to-pdf={target}", html.as_uri()
         )
         done = _run_browser(command, timeout)
-        if not target.is_file() or target.stat().st_size == 0 or target.read_bytes()[:5] != b"%PDF-":
+        if not _is_complete_pdf(target):  # none, or half of one (a browser that crashed while writing)
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise RuntimeError(
                 f"the browser wrote no PDF (exit code {done.returncode}): " + " | ".join(detail)
@@ -419,65 +440,6 @@ def notebook_to_html(
 
 
 # --------------------------------------------------------------------------------------------------------------
-# run stamp
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def git_commit(repo: Path = REPO_DIR) -> str | None:
-    """The commit checked out in ``repo`` (read from ``.git`` without running git), or None."""
-    git = repo / ".git"
-    try:
-        head = (git / "HEAD").read_text(encoding="utf-8").strip()
-        if not head.startswith("ref:"):
-            return head or None
-        ref = head.split(":", 1)[1].strip()
-        ref_file = git / ref
-        if ref_file.is_file():
-            return ref_file.read_text(encoding="utf-8").strip() or None
-        packed = git / "packed-refs"
-        if packed.is_file():
-            for line in packed.read_text(encoding="utf-8").splitlines():
-                if line.endswith(" " + ref):
-                    return line.split(" ", 1)[0]
-    except OSError:
-        return None
-    return None
-
-
-def package_version() -> str:
-    import cchc_analysis
-
-    version = getattr(cchc_analysis, "__version__", None)
-    if version:
-        return str(version)
-    try:
-        from importlib.metadata import version as dist_version
-
-        return dist_version("cchc_analysis")
-    except Exception:
-        return "unknown"
-
-
-def _input_record(role: str, load) -> dict[str, object]:
-    accounting = load.accounting
-    rows = accounting.as_dict() if hasattr(accounting, "as_dict") else dict(vars(accounting))
-    return {
-        "role": role,
-        "file": str(load.source),
-        "sha256": load.sha256,
-        "rows": rows,
-        "synthetic": bool(load.synthetic),
-    }
-
-
-# --------------------------------------------------------------------------------------------------------------
 # the command
 
 
@@ -563,6 +525,8 @@ def build_briefing(
         browser failed.
     """
     started = time.monotonic()
+    log = RunLog(echo=progress)  # every progress line also goes to briefing.log
+    progress = log
     dossier_path = Path(dossiers).expanduser().resolve() if dossiers else None
     previous_path = Path(previous).expanduser().resolve() if previous else None
     for p, what in ((dossier_path, "hồ sơ"), (previous_path, "hồ sơ kỳ trước")):
@@ -575,6 +539,13 @@ def build_briefing(
     current_load = _load(dossier_path or bundled_dossiers_path(), "dossiers")
     previous_load = _load(previous_path, "previous_dossiers") if previous_path else None
     synthetic = bool(current_load.synthetic or (previous_load is not None and previous_load.synthetic))
+    for load in (current_load, previous_load):
+        if load is not None:
+            a = load.accounting
+            log.note(
+                f"Tệp {load.source} (SHA-256 {load.sha256}): đọc {a.read} dòng = nạp {a.loaded} + loại trừ "
+                f"{a.excluded} + bị từ chối {a.rejected}"
+            )
 
     parameters: dict[str, object] = {"dossiers": str(dossier_path) if dossier_path else ""}
     if period is None and dossier_path is None and previous_path is None:
@@ -596,6 +567,44 @@ def build_briefing(
     folder = Path(out_dir).expanduser().resolve() if out_dir else default_exports_dir()
     folder = folder / label
 
+    try:
+        return _execute_and_export(
+            nb_path,
+            parameters,
+            folder,
+            label,
+            title,
+            the_period,
+            synthetic,
+            current_load,
+            previous_load,
+            browser=browser,
+            log=log,
+            started=started,
+        )
+    except BaseException as exc:
+        log.note(f"Lỗi, báo cáo chưa tạo xong: {type(exc).__name__}: {exc}")
+        with contextlib.suppress(OSError):
+            log.write(folder / LOG_NAME)
+        raise
+
+
+def _execute_and_export(
+    nb_path: Path,
+    parameters: dict[str, object],
+    folder: Path,
+    label: str,
+    title: str,
+    the_period: Period | None,
+    synthetic: bool,
+    current_load,
+    previous_load,
+    *,
+    browser: str | None,
+    log: RunLog,
+    started: float,
+) -> BriefingResult:
+    progress = log
     progress(f"Chạy sổ tay {nb_path.name} cho kỳ {label}…")
     try:
         nb = execute_notebook(nb_path, parameters, progress=progress)
@@ -617,59 +626,61 @@ def build_briefing(
     nb_out = atomic_write_text(folder / NOTEBOOK_NAME, nbformat.writes(nb))
 
     pdf_path: Path | None = None
+    pdf_failure: str | None = None
     chosen = browser or find_browser()
     if chosen:
         progress(f"In PDF bằng {Path(chosen).name}…")
-        pdf_path = html_to_pdf(html_path, folder / PDF_NAME, chosen)
+        try:
+            pdf_path = html_to_pdf(html_path, folder / PDF_NAME, chosen)
+        except RuntimeError as exc:  # a broken browser: the HTML and the notebook still stand
+            pdf_failure = str(exc)
+            log.note(f"Lỗi khi in PDF: {pdf_failure}")
+    if pdf_path is not None:
         pdf_note = f"PDF: {pdf_path}"
     else:
         stale = folder / PDF_NAME
         with contextlib.suppress(OSError):
             stale.unlink()  # never leave a PDF of an earlier run beside a newer HTML
+        how = (
+            "Cài Chromium (Debian/Ubuntu: apt-get install chromium) hoặc đặt biến môi trường CCHC_BROWSER trỏ tới "
+            "chrome/msedge rồi chạy lại; hoặc mở briefing.html bằng trình duyệt và chọn In → Lưu thành PDF (khổ A4)."
+        )
         pdf_note = (
-            "Chưa tạo PDF vì không tìm thấy trình duyệt Chromium/Chrome/Edge. Cài Chromium (Debian/Ubuntu: "
-            "apt-get install chromium) hoặc đặt biến môi trường CCHC_BROWSER trỏ tới chrome/msedge rồi chạy lại; "
-            "hoặc mở briefing.html bằng trình duyệt và chọn In → Lưu thành PDF (khổ A4)."
+            f"Chưa tạo được PDF: trình duyệt {Path(chosen).name} báo lỗi ({pdf_failure}). {how}"
+            if pdf_failure
+            else f"Chưa tạo PDF vì không tìm thấy trình duyệt Chromium/Chrome/Edge. {how}"
         )
 
-    inputs = [_input_record("dossiers", current_load)]
+    inputs = [input_record("dossiers", current_load)]
     if previous_load is not None:
-        inputs.append(_input_record("previous_dossiers", previous_load))
+        inputs.append(input_record("previous_dossiers", previous_load))
     reference_dir = notice_data_dir()
-    references = (
-        [
-            {"role": "reference", "file": str(p), "sha256": sha256_file(p)}
-            for p in sorted(reference_dir.glob("*.csv"))
-        ]
-        if reference_dir.is_dir()
-        else []
+    if reference_dir.is_dir():
+        inputs += [file_record("reference", p) for p in sorted(reference_dir.glob("*.csv"))]
+    outputs = [file_record("html", html_path), file_record("notebook", nb_out)]
+    if pdf_path is not None:
+        outputs.append(file_record("pdf", pdf_path))
+    stamp = run_stamp(
+        "briefing",
+        started=started,
+        parameters=parameters,
+        inputs=inputs,
+        outputs=outputs,
+        period=label,
+        period_start=the_period.start.isoformat() if the_period else None,
+        period_end=the_period.end.isoformat() if the_period else None,
+        title=title,
+        notebook=nb_path.name,
+        browser=chosen,
+        pdf_error=pdf_failure,
+        notebook_warnings=warnings,
+        log=LOG_NAME,
     )
-    stamp = {
-        "period": label,
-        "period_start": the_period.start.isoformat() if the_period else None,
-        "period_end": the_period.end.isoformat() if the_period else None,
-        "title": title,
-        "notebook": nb_path.name,
-        "parameters": parameters,
-        "package_version": version,
-        "git_commit": git_commit(),
-        "created_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-        "duration_seconds": round(time.monotonic() - started, 1),
-        "synthetic": synthetic,
-        "inputs": inputs + references,
-        "outputs": {
-            "html": HTML_NAME,
-            "pdf": PDF_NAME if pdf_path else None,
-            "notebook": NOTEBOOK_NAME,
-        },
-        "browser": chosen,
-        "python": platform.python_version(),
-        "notebook_warnings": warnings,
-    }
-    stamp_path = atomic_write_bytes(
-        folder / STAMP_NAME, (json.dumps(stamp, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    )
+    stamp["synthetic"] = synthetic
+    stamp_path = write_stamp(folder / STAMP_NAME, stamp)
     message = f"Đã tạo báo cáo kỳ {label} trong {folder}: HTML {html_path.name}; {pdf_note}"
+    log.note(message)
+    log_path = log.write(folder / LOG_NAME)
     return BriefingResult(
         period=label,
         out_dir=folder,
@@ -679,4 +690,5 @@ def build_briefing(
         stamp=stamp_path,
         message=message,
         warnings=tuple(warnings),
+        log=log_path,
     )

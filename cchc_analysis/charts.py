@@ -104,6 +104,8 @@ STYLE: dict[str, object] = {
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
     "axes.unicode_minus": True,
+    # Labels come from data (field, procedure names): a "$" must print as "$", never start mathtext.
+    "text.parse_math": False,
     "svg.fonttype": "none",
     "pdf.fonttype": 42,
 }

@@ -6,9 +6,12 @@ Exit codes: 0 success; 2 bad input (one line, Vietnamese then English, no traceb
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -39,6 +42,28 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--strict", action="store_true", help="dừng với lỗi nếu có dòng bị từ chối / fail on any rejected row"
     )
+    g.add_argument(
+        "--officer-names",
+        action="store_true",
+        help="giữ tên cán bộ (mặc định: thay bằng mã bí danh ổn định «Cán bộ XXXXXXXX») / keep officers' names",
+    )
+
+
+def _add_audit_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("dấu vết chạy / audit trail")
+    g.add_argument(
+        "--log",
+        type=Path,
+        metavar="PATH",
+        help="ghi nhật ký chạy (từng bước, số dòng, kết quả) ra tệp / run log",
+    )
+    g.add_argument(
+        "--stamp",
+        type=Path,
+        metavar="PATH",
+        help="ghi dấu vết chạy dạng JSON: tệp vào/ra kèm SHA-256, số dòng, phiên bản, commit, thời điểm "
+        "/ run stamp",
+    )
 
 
 def _add_period_options(p: argparse.ArgumentParser) -> None:
@@ -54,11 +79,24 @@ def _add_period_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _load_progress(args: argparse.Namespace):
+    """Progress of a long load, on stderr and in the run log (quiet when the load is short)."""
+    from cchc_analysis.kpis import load_progress
+
+    return load_progress(getattr(args, "run_log", None) or _progress, args.file)
+
+
 def _loader_options(args: argparse.Namespace) -> dict:
     delimiter = args.delimiter
     if delimiter is not None and delimiter.lower() in ("tab", "\\t"):
         delimiter = "\t"
-    return {"sheet": args.sheet, "delimiter": delimiter, "encoding": args.encoding, "strict": args.strict}
+    return {
+        "sheet": args.sheet,
+        "delimiter": delimiter,
+        "encoding": args.encoding,
+        "strict": args.strict,
+        "officer_names": args.officer_names,
+    }
 
 
 def _period(args: argparse.Namespace, *, required: bool = False) -> Period | None:
@@ -84,14 +122,92 @@ def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+# --- audit trail (--log, --stamp) -------------------------------------------------------------------------------
+
+
+def _start_audit(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
+    from cchc_analysis.audit import RunLog
+
+    args.run_started = time.monotonic()
+    args.run_log = RunLog(echo=_progress)
+    shown = list(sys.argv[1:] if argv is None else argv)
+    args.run_log.note("Lệnh: cchc " + " ".join(shown))
+
+
+def _log_load(args: argparse.Namespace, load) -> None:
+    """Row accounting and rejects by reason of one loaded file, into the run log."""
+    a = load.accounting
+    args.run_log.note(
+        f"Tệp {load.source} (SHA-256 {load.sha256}): đọc {a.read} dòng = nạp {a.loaded} + loại trừ {a.excluded} "
+        f"+ bị từ chối {a.rejected}" + (" — dữ liệu mô phỏng" if load.synthetic else "")
+    )
+    for code, n in load.rejects["reason_code"].value_counts().sort_index().items():
+        args.run_log.note(f"  bị từ chối {n} dòng: {code}")
+
+
+def _finish_audit(
+    args: argparse.Namespace, *, loads: Sequence, outputs: Sequence[dict], parameters: dict
+) -> None:
+    """Write the run stamp (``--stamp``) and the log (``--log``) of a successful run."""
+    from cchc_analysis.audit import input_record, run_stamp, write_stamp
+
+    if args.stamp:
+        stamp = run_stamp(
+            args.command,
+            started=args.run_started,
+            parameters={"file": str(args.file), **parameters, **_loader_options(args)},
+            inputs=[input_record("dossiers", load) for load in loads],
+            outputs=outputs,
+            officer_names=args.officer_names,
+            log=str(args.log) if args.log else None,
+        )
+        write_stamp(args.stamp, stamp)
+        args.run_log.note(f"Dấu vết chạy: {args.stamp}")
+    if args.log:
+        args.run_log.note(f"Xong (mã thoát {EXIT_OK}).")
+        args.run_log.write(args.log)
+
+
+def _fail_audit(args: argparse.Namespace | None, message: str, code: int) -> None:
+    """Write the log of a failed run, when one was asked for; never hides the original error."""
+    if args is None or not getattr(args, "log", None) or getattr(args, "run_log", None) is None:
+        return
+    args.run_log.note(message)
+    args.run_log.note(f"Dừng (mã thoát {code}).")
+    with contextlib.suppress(Exception):
+        args.run_log.write(args.log)
+
+
+def _warn_not_counted(args: argparse.Namespace, accounting) -> None:
+    """On stderr (so that JSON or CSV on stdout stays clean): rows read but not counted, and where to see why."""
+    a = accounting
+    if a.rejected or a.excluded:
+        _progress(
+            f"Lưu ý: {fmt_int(a.read)} dòng đọc, {fmt_int(a.loaded)} được tính; {fmt_int(a.rejected)} dòng bị từ "
+            f"chối, {fmt_int(a.excluded)} dòng loại trừ (trạng thái 1, 3) — xem lý do: cchc validate {args.file} | "
+            f"Note: {a.read} rows read, {a.loaded} counted, {a.rejected} rejected, {a.excluded} excluded"
+        )
+
+
+def _text_record(role: str, text: str, fmt: str) -> dict:
+    return {"role": role, "format": fmt, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from cchc_analysis.audit import file_record
     from cchc_analysis.loaders import load_dossiers
     from cchc_analysis.outputs import write_csv
 
-    result = load_dossiers(args.file, **_loader_options(args))
+    result = load_dossiers(args.file, progress=_load_progress(args), **_loader_options(args))
+    _log_load(args, result)
     a = result.accounting
+    outputs = []
     if args.rejects:
         write_csv(result.rejects, args.rejects)
+        outputs.append(file_record("rejects", args.rejects))
+    _finish_audit(args, loads=[result], outputs=outputs, parameters={"format": args.format})
     if args.format == "json":
         document = {
             "file": str(result.source),
@@ -124,15 +240,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             f"\n{min(args.show, len(result.rejects))} dòng đầu tiên bị từ chối (dòng | cột | giá trị | lý do):"
         )
         for r in shown.itertuples(index=False):
-            value = "" if r.value is None or r.value != r.value else str(r.value)
-            print(f"  dòng {r.row} | {r.column} | «{value[:60]}» | {r.reason}")
+            value = "" if pd.isna(r.value) else str(r.value)  # pd.NA: `!=` would raise
+            column = "" if pd.isna(r.column) else str(r.column)
+            print(f"  dòng {r.row} | {column} | «{value[:60]}» | {r.reason}")
         if args.rejects:
             print(f"\nDanh sách đầy đủ: {args.rejects}")
     return EXIT_OK
 
 
 def _cmd_kpis(args: argparse.Namespace) -> int:
-    from cchc_analysis.kpis import build_kpi_report, format_report_table, report_to_json
+    from cchc_analysis.kpis import build_kpi_report, format_report_json, format_report_table
     from cchc_analysis.outputs import neutralise_frame
 
     report = build_kpi_report(
@@ -141,23 +258,49 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         by=args.by,
         granularity=args.granularity,
         load_options=_loader_options(args),
-        progress=_progress,
+        progress=args.run_log,
+    )
+    for load in report.sources:
+        _log_load(args, load)
+    _warn_not_counted(args, report.accounting)
+    args.run_log.note(
+        f"Kỳ báo cáo {report.period.start:%d/%m/%Y}–{report.period.end:%d/%m/%Y}; {len(report.table)} nhóm"
+        + (f" theo {', '.join(report.by)}" if report.by else "")
     )
     if args.format == "json":
-        print(json.dumps(report_to_json(report), ensure_ascii=False, indent=2))
+        text = format_report_json(report)
     elif args.format == "csv":
-        sys.stdout.write(neutralise_frame(report.table).to_csv(index=False, lineterminator="\n"))
+        text = neutralise_frame(report.table).to_csv(index=False, lineterminator="\n")
     else:
-        print(format_report_table(report))
+        text = format_report_table(report) + "\n"
+    parameters = {
+        "period": {"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
+        "by": report.by,
+        "granularity": args.granularity,
+        "format": args.format,
+    }
+    _finish_audit(
+        args, loads=report.sources, outputs=[_text_record("stdout", text, args.format)], parameters=parameters
+    )
+    sys.stdout.write(text)
     return EXIT_OK
 
 
 def _cmd_bieu06(args: argparse.Namespace) -> int:
+    from cchc_analysis.audit import file_record
     from cchc_analysis.bieu06 import bieu06_table, write_bieu06_xlsx
     from cchc_analysis.loaders import load_dossiers
 
     period = _period(args, required=True)
-    result = load_dossiers(args.file, **_loader_options(args))
+    if args.output.suffix.lower() != ".xlsx":  # an Excel workbook under another name would not open
+        raise InputError(
+            f"Tệp kết quả Biểu 06 phải có đuôi .xlsx, không phải «{args.output.suffix}»",
+            f"The Biểu 06 output must be named .xlsx, not {args.output.suffix!r}",
+            file=args.output,
+        )
+    result = load_dossiers(args.file, progress=_load_progress(args), **_loader_options(args))
+    _log_load(args, result)
+    _warn_not_counted(args, result.accounting)
     table = bieu06_table(result.dossiers, period, granularity=args.granularity)
     units = result.dossiers["unit"].dropna().unique() if "unit" in result.dossiers else []
     out = write_bieu06_xlsx(
@@ -171,10 +314,18 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
         f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị từ chối.",
     )
     total = table.iloc[-1]
-    print(
+    message = (
         f"Đã ghi Biểu 06: {out} — {fmt_int(total['received_total'])} hồ sơ, "
         f"{fmt_int(total['resolved_total'])} đã giải quyết, {fmt_int(total['pending_total'])} đang giải quyết."
     )
+    args.run_log.note(message)
+    parameters = {
+        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "granularity": args.granularity,
+        "unit": args.unit,
+    }
+    _finish_audit(args, loads=[result], outputs=[file_record("bieu06", out)], parameters=parameters)
+    print(message)
     if result.synthetic:
         print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
     return EXIT_OK
@@ -229,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show", type=int, default=20, help="số dòng bị từ chối hiển thị (mặc định 20)")
     p.add_argument("--format", choices=("table", "json"), default="table")
     _add_loader_options(p)
+    _add_audit_options(p)
     p.set_defaults(handler=_cmd_validate)
 
     p = sub.add_parser(
@@ -248,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _add_loader_options(p)
+    _add_audit_options(p)
     p.set_defaults(handler=_cmd_kpis)
 
     p = sub.add_parser(
@@ -260,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx", help="tệp Excel kết quả")
     p.add_argument("--unit", help="tên đơn vị in trên biểu")
     _add_loader_options(p)
+    _add_audit_options(p)
     p.set_defaults(handler=_cmd_bieu06)
 
     p = sub.add_parser(
@@ -294,39 +448,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _writable_streams() -> None:
+    """Vietnamese text must not crash a console or a redirect in another encoding (Windows cp1252, ascii).
+
+    Redirected to a file or a pipe, output becomes UTF-8 (what CSV and JSON readers expect); on a terminal that
+    cannot show a letter, the letter becomes «?».
+    """
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "").replace("_", "")
+        if encoding in ("utf8", "utf8sig") or not hasattr(stream, "reconfigure"):
+            continue
+        with contextlib.suppress(Exception):
+            if stream.isatty():
+                stream.reconfigure(errors="replace")
+            else:
+                stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``cchc``; returns the exit code (0 ok, 2 bad input, 1 unexpected error)."""
+    _writable_streams()
     parser = build_parser()
+    args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
         if getattr(args, "handler", None) is None:
             parser.print_help()
             return EXIT_BAD_INPUT
+        _start_audit(args, argv)
         return args.handler(args)
     except InputError as exc:
-        print(f"Lỗi dữ liệu đầu vào: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        message = f"Lỗi dữ liệu đầu vào: {exc}"
+        code = EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print("Đã dừng theo yêu cầu. | Interrupted.", file=sys.stderr)
-        return 130
+        message, code = "Đã dừng theo yêu cầu. | Interrupted.", 130
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # the file system said no: a path the user gave
-        print(
+        message = (
             f"Lỗi dữ liệu đầu vào: không đọc hoặc ghi được tệp {exc.filename or ''} ({exc.strerror or exc}) | "
-            f"Cannot read or write the file {exc.filename or ''}: {exc.strerror or exc}",
-            file=sys.stderr,
+            f"Cannot read or write the file {exc.filename or ''}: {exc.strerror or exc}"
         )
-        return EXIT_BAD_INPUT
+        code = EXIT_BAD_INPUT
     except Exception as exc:  # a bug: say so plainly, traceback only on request
-        print(
+        message = (
             f"Lỗi không mong đợi (lỗi của chương trình, xin báo lại): {type(exc).__name__}: {exc} | "
-            "Unexpected error (a bug; please report it). Set CCHC_DEBUG=1 for the traceback.",
-            file=sys.stderr,
+            "Unexpected error (a bug; please report it). Set CCHC_DEBUG=1 for the traceback."
         )
+        code = EXIT_BUG
         if os.environ.get("CCHC_DEBUG"):
             traceback.print_exc()
-        return EXIT_BUG
+    print(" ".join(message.split()), file=sys.stderr)  # one line, whatever the message holds
+    _fail_audit(args, message, code)
+    return code
 
 
 if __name__ == "__main__":

@@ -35,8 +35,9 @@ class InputError(Exception):
         column: str | None = None,
         value: object = None,
     ) -> None:
-        self.message_vi = message_vi
-        self.message_en = message_en
+        # One line, whatever the message quotes (a library's multi-line error, a cell with line breaks).
+        self.message_vi = " ".join(str(message_vi).split())
+        self.message_en = " ".join(str(message_en).split())
         self.file = None if file is None else str(file)
         self.row = row
         self.column = column
@@ -46,13 +47,13 @@ class InputError(Exception):
     def _where(self, vi: bool) -> str:
         parts = []
         if self.file is not None:
-            parts.append(("tệp " if vi else "file ") + self.file)
+            parts.append(("tệp " if vi else "file ") + _no_line_breaks(self.file))
         if self.row is not None:
             parts.append(("dòng " if vi else "row ") + str(self.row))
-        if self.column is not None:
-            parts.append(("cột «" if vi else "column «") + str(self.column) + "»")
+        if self.column is not None:  # an Excel header may hold a line break ("Ngày hẹn trả\nkết quả")
+            parts.append(("cột «" if vi else "column «") + _no_line_breaks(str(self.column)) + "»")
         if self.value is not None:
-            text = str(self.value)
+            text = " ".join(str(self.value).split())
             if len(text) > 60:
                 text = text[:57] + "..."
             parts.append(("giá trị «" if vi else "value «") + text + "»")
@@ -60,3 +61,7 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message_vi}{self._where(True)} | {self.message_en}{self._where(False)}"
+
+
+def _no_line_breaks(text: str) -> str:
+    return " ".join(text.splitlines())

@@ -19,12 +19,21 @@ Decisions where SPEC §2 is silent
   (exact text after NFC and trimming) is kept and later ones are rejected as ``duplicate_id``. Ids of earlier
   files of a folder can be passed as ``known_ids`` so that duplicates across files are rejected too.
 - The ``column`` of a reject is the header as written in the file; ``value`` is the cell text (NFC, trimmed,
-  cut to 200 characters). Rejects never carry personal data.
+  cut to 200 characters). Rejects never carry personal data: values other than the dossier code are masked
+  like free text (below).
+- Officers' names become stable pseudonyms (``Cán bộ K7Q2MZ4D``) unless ``officer_names=True``; ID-card numbers,
+  phone numbers and e-mail addresses typed into kept text columns become ``[đã ẩn]`` (:mod:`cchc_analysis.privacy`).
+- An xlsx sheet whose used area exceeds ``EXCEL_MAX_AREA`` cells (a stray cell far from the table) is read row by
+  row, only as wide as its header.
 - All date columns are ``datetime64[us]`` whatever the source; timestamps with a UTC offset are converted
   to Vietnam time (UTC+7) and made naive. Dates outside 01/01/1990–31/12/2060 are rejected.
 - ``channel`` wins over ``online_level`` except for the level-less ``online``; a ``channel`` column is never
   invented from ``online_level`` alone (an in-person dossier of a full-online procedure has a level too).
 - Row numbers are 1-based as a spreadsheet or text editor shows them; for Parquet, the record number.
+- Parquet is read by column (only the columns needed) and typed values are taken as they are: a boolean or
+  integer column is not turned into text, a dictionary-encoded text column stays categorical (its categories
+  are cleaned and masked), and an id column of plain ASCII needs no Unicode work. Large files can be read part
+  by part (:func:`load_dossiers_by_part`).
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import csv
 import hashlib
 import io
 import re
+import threading
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable, Iterator
@@ -49,7 +59,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cchc_analysis import schema
+from cchc_analysis.dossier_ids import KnownIds, id_hashes, repeated_positions, string_buffers
 from cchc_analysis.errors import InputError
+from cchc_analysis.privacy import mask_personal_array, mask_personal_text, pseudonymise_officers
 
 # ---------------------------------------------------------------------------------------------------------
 # Small value maps (keys are folded: lower case, no diacritics, đ → d, punctuation → single spaces)
@@ -315,6 +327,9 @@ class LoadResult:
         Original headers dropped: personal data and (unless kept) unknown columns.
     title_lines : list
         Text of the non-blank lines above the header row.
+    id_hashes : ndarray of uint64
+        :func:`cchc_analysis.dossier_ids.id_hashes` of the loaded ids, row for row: enough to tell whether
+        files (or parts of a file) loaded separately share a dossier, without keeping the ids.
     """
 
     dossiers: pd.DataFrame
@@ -327,6 +342,7 @@ class LoadResult:
     header_map: dict[str, str] = field(default_factory=dict)
     dropped_columns: list[str] = field(default_factory=list)
     title_lines: list[str] = field(default_factory=list)
+    id_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -560,7 +576,7 @@ def _row_text(row: list[object]) -> str:
 @dataclass
 class _RawTable:
     plan: _Plan
-    columns: list[pd.Series]  # raw values of every column of ``plan.headers``, positionally
+    columns: list[pd.Series | None]  # raw values of each column of ``plan.headers`` (None: not read)
     row_numbers: np.ndarray  # 1-based row number in the file of each data row
     title_lines: list[str]
     excel: bool = False  # numbers in date columns are Excel serial dates
@@ -646,12 +662,56 @@ def _decode(data: bytes, encoding: str | None, path: Path) -> str:
     for name in candidates:
         try:
             return data.decode(name).lstrip("\ufeff")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as e:
+            if name == "utf-8":
+                _check_mixed_encodings(data, e, path)
             continue
     raise InputError(
         f"Không nhận ra bảng mã của tệp (đã thử {', '.join(candidates)}): hãy lưu tệp dạng CSV UTF-8 "
         "hoặc chỉ định bảng mã",
         f"Cannot tell the file's encoding (tried {', '.join(candidates)}): save it as CSV UTF-8 or pass encoding=",
+        file=path,
+    )
+
+
+_VIETNAMESE_LETTER = re.compile("[\u00c0-\u024f\u1ea0-\u1ef9]")
+#: Vietnamese UTF-8 read as Windows-1252 or Latin-1 and saved again: "Mã hồ sơ" → "MÃ£ há»“ sÆ¡".
+_MOJIBAKE = re.compile("Ã[\u00a0-\u00bf]|á[»º]|Ä[‘\u0091]|Æ[°¡]")
+
+
+def _check_mixed_encodings(data: bytes, error: UnicodeDecodeError, path: Path) -> None:
+    """Vietnamese UTF-8 up to a byte that is not UTF-8: pieces saved by different programs, not Windows-1258.
+
+    Reading it all as Windows-1258 would garble every Vietnamese letter before that byte, so stop instead.
+    """
+    prefix = data[: error.start].decode("utf-8", errors="ignore")
+    if not _VIETNAMESE_LETTER.search(prefix):
+        return
+    line = data.count(b"\n", 0, error.start) + 1
+    byte = f"0x{data[error.start]:02X}"
+    raise InputError(
+        f"Tệp trộn hai bảng mã: phần đầu là UTF-8 nhưng dòng {line} có byte {byte} không phải UTF-8 (có lẽ tệp "
+        "được ghép từ các phần lưu bằng chương trình khác nhau). Hãy lưu lại toàn bộ tệp dạng CSV UTF-8",
+        f"The file mixes encodings: UTF-8 up to row {line}, which holds the non-UTF-8 byte {byte}. "
+        "Save the whole file again as CSV UTF-8",
+        file=path,
+        row=line,
+    )
+
+
+def _check_mojibake(text: str, path: Path) -> None:
+    """No header found and the text is mojibake: say so, rather than list the headers we expected."""
+    head = text[:20_000]
+    found = _MOJIBAKE.search(head)
+    if found is None:
+        return
+    start = head.rfind("\n", 0, found.start()) + 1
+    sample = head[start : start + 40].split("\n")[0]
+    raise InputError(
+        f"Chữ tiếng Việt trong tệp bị lỗi bảng mã (ví dụ «{sample}»): tệp UTF-8 đã bị mở rồi lưu lại bằng bảng mã "
+        "khác. Hãy xuất lại tệp từ hệ thống dạng CSV UTF-8 hoặc Excel",
+        f"The Vietnamese text of the file is garbled (mojibake, e.g. «{sample}»): UTF-8 text was opened and saved "
+        "in another encoding. Export the file again as CSV UTF-8 or Excel",
         file=path,
     )
 
@@ -729,6 +789,7 @@ def _read_csv(
             found = (delim, head, plan, index)
     if found is None:
         assert best_error is not None
+        _check_mojibake(text, path)
         raise best_error
     delim, head, plan, index = found
 
@@ -895,10 +956,15 @@ def _read_excel(
         if not names:
             raise InputError("Tệp Excel không có trang tính nào", "The workbook has no sheet", file=path)
         name = _choose_sheet(workbook, names, sheet, path)
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if suffix in (".xlsx", ".xlsm") and _excel_claimed_area(path) > EXCEL_MAX_AREA:
+            rows = _excel_rows_streamed(path, name)
+        else:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except InputError:
         raise
-    except Exception as e:  # calamine raises its own error types for broken, truncated or encrypted files
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as e:  # calamine's own errors, and its Rust panics (not an Exception subclass)
         raise InputError(
             "Không mở được tệp Excel: tệp hỏng, không đầy đủ hoặc có mật khẩu",
             f"Cannot open the Excel file: damaged, truncated or password-protected ({type(e).__name__}: {e})",
@@ -926,6 +992,58 @@ def _read_excel(
         columns = [pd.Series([], dtype=object) for _ in range(ncols)]
     row_numbers = np.arange(first + 1, first + 1 + len(body), dtype=np.int64)
     return _RawTable(plan, columns, row_numbers, title_lines, excel=True)
+
+
+#: Largest sheet area (rows × columns, up to the last used cell) read into memory in one piece. A larger one —
+#: usually one stray cell far below or to the right of the table — is read row by row, only as wide as the header.
+EXCEL_MAX_AREA = 20_000_000
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?[A-Z]{1,3}\$?\d+(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
+
+
+def _excel_claimed_area(path: Path) -> int:
+    """Rows × columns of the largest worksheet of an xlsx as its ``<dimension>`` tag says (0 when unknown).
+
+    Only the first few kilobytes of each worksheet are read, so this costs nothing on ordinary files.
+    """
+    import zipfile
+
+    largest = 0
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                with archive.open(info) as fh:
+                    m = _DIMENSION.search(fh.read(8192))
+                if m and m.group(1):
+                    column = 0
+                    for letter in m.group(1).decode():
+                        column = column * 26 + ord(letter) - 64
+                    largest = max(largest, column * int(m.group(2)))
+    except Exception:  # a broken archive is reported by the reader itself
+        return 0
+    return largest
+
+
+def _excel_rows_streamed(path: Path, name: str) -> list[list[object]]:
+    """The rows of a sheet with a huge used area, read row by row and cut at the header's last column.
+
+    Cells to the right of the last non-blank header cell have no header; they are not read.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = workbook[name]
+        head = [list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
+        index, plan = _find_header(head, path)
+        named = [i for i, h in enumerate(plan.headers) if h]
+        width = named[-1] + 1 if named else 1
+        rows = [r[:width] for r in head[: index + 1]]
+        rows.extend(list(r) for r in ws.iter_rows(min_row=index + 2, max_col=width, values_only=True))
+    finally:
+        workbook.close()
+    return rows
 
 
 def _choose_sheet(workbook: object, names: list[str], sheet: str | int | None, path: Path) -> str:
@@ -962,14 +1080,33 @@ def _is_encrypted_ole(path: Path) -> bool:
 # --- Parquet ---------------------------------------------------------------------------------------------
 
 
-def _read_parquet(path: Path, data_head: bytes, wanted: set[str] | None, keep_unknown: bool) -> _RawTable:
+#: Rows per part when a Parquet file is loaded part by part (:func:`load_dossiers_by_part`): memory is bounded by
+#: a few parts, not by the file.
+PARQUET_PART_ROWS = 1 << 19
+#: Parts built at the same time (threads: numpy and Arrow work without holding the GIL).
+PARQUET_WORKERS = 2
+
+
+@dataclass
+class _ParquetSource:
+    file: object  # pyarrow.parquet.ParquetFile
+    plan: _Plan
+    names: list[str]  # the columns read, in file order
+    positions: list[int]  # their positions in ``plan.headers``
+    synthetic: bool
+
+
+def _open_parquet(
+    path: Path, data_head: bytes, wanted: set[str] | None, keep_unknown: bool
+) -> _ParquetSource:
+    """The Parquet file, its header plan and the columns to read (only those needed: the others are skipped)."""
     import pyarrow.parquet as pq
 
     kind = _sniff(data_head)
     if kind != "parquet":
         raise _wrong_kind(path, kind)
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = pq.ParquetFile(path, pre_buffer=False)  # read a part's pages as needed, not all at once
         schema_arrow = parquet.schema_arrow
     except Exception as e:
         raise InputError(
@@ -984,36 +1121,129 @@ def _read_parquet(path: Path, data_head: bytes, wanted: set[str] | None, keep_un
     metadata = schema_arrow.metadata or {}
     synthetic = metadata.get(b"cchc_synthetic", b"").strip().lower() in (b"true", b"1", b"yes")
     needed = _needed_columns(set(plan.canonical), wanted)
-    read_positions = sorted(
+    positions = sorted(
         [i for c, i in plan.canonical.items() if c in needed] + (plan.unknown if keep_unknown else [])
     )
-    try:
-        table = parquet.read(columns=[schema_arrow.names[i] for i in read_positions], use_threads=True)
-    except Exception as e:
-        raise InputError(
-            "Không đọc được dữ liệu trong tệp Parquet",
-            f"Cannot read the Parquet data ({type(e).__name__}: {e})",
-            file=path,
-        ) from None
-    n = table.num_rows
-    columns = [pd.Series(np.full(n, None, dtype=object)) for _ in headers]  # columns not read stay empty
-    for j, i in enumerate(read_positions):
-        columns[i] = _arrow_to_series(table.column(j))
-    return _RawTable(
-        plan,
-        columns,
-        np.arange(1, n + 1, dtype=np.int64),
-        [],
-        synthetic_meta=synthetic,
+    return _ParquetSource(parquet, plan, [schema_arrow.names[i] for i in positions], positions, synthetic)
+
+
+def _parquet_data_error(path: Path, e: Exception) -> InputError:
+    return InputError(
+        "Không đọc được dữ liệu trong tệp Parquet",
+        f"Cannot read the Parquet data ({type(e).__name__}: {e})",
+        file=path,
     )
 
 
-def _arrow_to_series(column: pa.ChunkedArray) -> pd.Series:
+def _parquet_raw(
+    source: _ParquetSource, columns: list[pa.Array | pa.ChunkedArray], first_row: int
+) -> _RawTable:
+    n = len(columns[0]) if columns else 0
+    raw: list[pd.Series | None] = [None] * len(source.plan.headers)  # columns not read stay None
+    for i, column in zip(source.positions, columns, strict=True):
+        raw[i] = _arrow_to_series(column)
+    return _RawTable(
+        source.plan,
+        raw,
+        np.arange(first_row, first_row + n, dtype=np.int64),
+        [],
+        synthetic_meta=source.synthetic,
+    )
+
+
+def _read_parquet(path: Path, data_head: bytes, wanted: set[str] | None, keep_unknown: bool) -> _RawTable:
+    source = _open_parquet(path, data_head, wanted, keep_unknown)
+    try:
+        table = source.file.read(columns=source.names, use_threads=True)
+    except Exception as e:
+        raise _parquet_data_error(path, e) from None
+    return _parquet_raw(source, table.columns, 1)
+
+
+def _parquet_parts(
+    path: Path, data_head: bytes, wanted: set[str] | None, keep_unknown: bool, part_rows: int
+) -> Iterator[tuple[Callable[[], _RawTable], int, int]]:
+    """The file in parts of at most ``part_rows`` rows: (the part's table, to make; its rows; the file's rows).
+
+    Only Arrow's decoding happens here; the part's table is made by whoever calls the first item (a worker), so
+    that this loop rarely needs the GIL.
+    """
+    from functools import partial
+
+    source = _open_parquet(path, data_head, wanted, keep_unknown)
+    total = source.file.metadata.num_rows
+    first_row = 1
+    try:
+        batches = source.file.iter_batches(batch_size=part_rows, columns=source.names, use_threads=True)
+        for batch in batches:
+            yield partial(_parquet_raw, source, batch.columns, first_row), batch.num_rows, total
+            first_row += batch.num_rows
+    except InputError:
+        raise
+    except Exception as e:  # Arrow's own errors: a damaged file
+        raise _parquet_data_error(path, e) from None
+    if first_row == 1:  # no row at all: one empty part
+        empty = source.file.schema_arrow.empty_table().select(source.names)
+        yield partial(_parquet_raw, source, empty.columns, 1), 0, total
+
+
+#: Arrow types read as pandas nullable arrays (not object or float columns) so they convert without a text step.
+_NULLABLE_PANDAS: dict[pa.DataType, object] = {
+    pa.bool_(): pd.BooleanDtype(),
+    pa.int8(): pd.Int8Dtype(),
+    pa.int16(): pd.Int16Dtype(),
+    pa.int32(): pd.Int32Dtype(),
+    pa.int64(): pd.Int64Dtype(),
+    pa.uint8(): pd.UInt8Dtype(),
+    pa.uint16(): pd.UInt16Dtype(),
+    pa.uint32(): pd.UInt32Dtype(),
+    pa.uint64(): pd.UInt64Dtype(),
+}
+
+
+def _arrow_to_pandas_array(column: pa.Array) -> object | None:
+    """Booleans, integers and dictionaries of distinct strings as pandas arrays, from their Arrow buffers."""
+    kind = column.type
+    missing = np.zeros(len(column), dtype=bool)
+    if column.null_count:
+        missing = column.is_null().to_numpy(zero_copy_only=False)
+
+    def filled(values: pa.Array, blank: object) -> np.ndarray:
+        return (pc.fill_null(values, blank) if values.null_count else values).to_numpy(zero_copy_only=False)
+
+    if pa.types.is_boolean(kind):
+        return pd.arrays.BooleanArray(filled(column, False), missing)
+    if pa.types.is_integer(kind) and kind in _NULLABLE_PANDAS:
+        return pd.arrays.IntegerArray(filled(column, 0), missing)
+    if pa.types.is_dictionary(kind) and (
+        pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+    ):
+        categories = column.dictionary.to_pylist()
+        if None in categories or len(set(categories)) != len(categories):
+            return None
+        codes = filled(column.indices, -1)
+        return pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=object))
+    return None
+
+
+def _arrow_to_series(column: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """An Arrow column as a Series without a text step: strings stay Arrow strings (not copied), dictionaries
+    become categoricals, booleans and integers nullable arrays, timestamps datetime64."""
     if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return pd.Series(pd.arrays.ArrowStringArray(column.cast(pa.string()).combine_chunks()))
-    if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
-        return pd.Series(pd.arrays.ArrowStringArray(column.cast(pa.string()).combine_chunks()))
-    return column.to_pandas()
+        return pd.Series(pd.arrays.ArrowStringArray(column))
+    if isinstance(column, pa.ChunkedArray) and not pa.types.is_dictionary(column.type):
+        column = column.combine_chunks()  # (dictionaries may differ from chunk to chunk: pandas unifies them)
+    elif isinstance(column, pa.ChunkedArray) and column.num_chunks == 1:
+        column = column.chunk(0)
+    if isinstance(column, pa.Array):  # convert the common types directly (no generic conversion)
+        fast = _arrow_to_pandas_array(column)
+        if fast is not None:
+            return pd.Series(fast, copy=False)
+    if pa.types.is_dictionary(column.type) and not (
+        pa.types.is_string(column.type.value_type) or pa.types.is_large_string(column.type.value_type)
+    ):
+        column = column.cast(column.type.value_type)
+    return column.to_pandas(types_mapper=_NULLABLE_PANDAS.get)
 
 
 def _needed_columns(present: set[str], wanted: set[str] | None) -> set[str]:
@@ -1059,7 +1289,8 @@ def _cell_text(value: object) -> str | None:
     return str(value)
 
 
-_ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+#: Removed from text: zero-width characters, and control characters (NUL, ^Z …), which no spreadsheet can hold.
+_ZERO_WIDTH = "[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0b\x0e-\x1f\x7f]"
 _SPACE_RUNS = "[\\s\u00a0\u2007\u202f\u3000]+"
 _SPACE_RUNS_NEEDING_WORK = "[\\t\\n\\r\\f\\v\u00a0\u2007\u202f\u3000]|  "
 
@@ -1074,7 +1305,9 @@ def _is_text(raw: pd.Series) -> bool:
 def _to_arrow_text(raw: pd.Series) -> pa.Array:
     """Raw values as an Arrow string array (not cleaned yet); typed columns are cast without a Python loop."""
     dtype = raw.dtype
-    if _is_text(raw):
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        arr = pa.array(raw.array)  # the Arrow strings themselves, not copied
+    elif _is_text(raw):
         arr = pa.array(raw, type=pa.string(), from_pandas=True)
     elif isinstance(dtype, pd.CategoricalDtype):
         categories = _to_arrow_text(pd.Series(dtype.categories))
@@ -1091,7 +1324,40 @@ def _to_arrow_text(raw: pd.Series) -> pa.Array:
     return arr
 
 
+def _is_plain_ascii(arr: pa.Array) -> bool:
+    """Printable ASCII only, no space at either end or twice in a row: cleaning would leave every value as is.
+
+    Checked on the bytes with numpy (dossier codes usually pass), which spares the Unicode work on millions of ids.
+    """
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return False
+    offsets, data = string_buffers(arr)
+    body = data[int(offsets[0]) : int(offsets[-1])]
+    if body.size == 0:
+        return True
+    if body.min() < 0x20 or body.max() > 0x7E:
+        return False
+    space = body == 0x20
+    if not space.any():
+        return True
+    starts, ends = offsets[:-1] - offsets[0], offsets[1:] - offsets[0]
+    filled = ends > starts
+    return not (
+        space[starts[filled]].any() or space[ends[filled] - 1].any() or (space[1:] & space[:-1]).any()
+    )
+
+
+def _blank_as_null(arr: pa.Array) -> pa.Array:
+    offsets, _ = string_buffers(arr)
+    empty = offsets[1:] == offsets[:-1]
+    if not empty.any():
+        return arr
+    return pc.if_else(pa.array(empty), pa.scalar(None, arr.type), arr)
+
+
 def _clean_strings(arr: pa.Array) -> pa.Array:
+    if _is_plain_ascii(arr):
+        return _blank_as_null(arr)
     arr = pc.utf8_normalize(arr, "NFC")
     if pc.any(pc.match_substring_regex(arr, _ZERO_WIDTH)).as_py():
         arr = pc.replace_substring_regex(arr, _ZERO_WIDTH, "")
@@ -1109,6 +1375,8 @@ def _clean_text(raw: pd.Series) -> pa.Array:
     arr = _to_arrow_text(raw)
     if len(arr) == 0:
         return arr
+    if _is_plain_ascii(arr):
+        return _blank_as_null(arr)
     probe = arr.slice(0, 20_000)
     if len(arr) > 1000 and pc.count_distinct(probe).as_py() < len(probe) // 4:
         encoded = arr.dictionary_encode()
@@ -1121,6 +1389,9 @@ def _blank_mask(raw: pd.Series) -> np.ndarray:
         arr = _to_arrow_text(raw)
         if len(arr) == 0:
             return np.zeros(0, dtype=bool)
+        if _is_plain_ascii(arr):
+            offsets, _ = string_buffers(arr)
+            return (offsets[1:] == offsets[:-1]) | arr.is_null().to_numpy(zero_copy_only=False)
         trimmed = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, _ZERO_WIDTH, ""))
         return pc.fill_null(pc.equal(pc.utf8_length(trimmed), 0), True).to_numpy(zero_copy_only=False)
     if raw.dtype == np.dtype(object):
@@ -1139,10 +1410,43 @@ def _dictionary(text: pa.Array) -> tuple[np.ndarray, list[str]]:
     return codes, encoded.dictionary.to_pylist()
 
 
-def _map_values(text: pa.Array, func: Callable[[str], object]) -> tuple[list[object], np.ndarray]:
-    """Apply ``func`` to each distinct value; returns the mapped distinct values and the codes."""
-    codes, values = _dictionary(text)
-    return [func(v) for v in values], codes
+def _distinct_values(raw: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes (-1 for blank) into the cleaned distinct texts of a raw column.
+
+    Categorical (Parquet dictionary), integer and boolean columns go through their few distinct values: no text
+    is made per row. The texts are what the cells would read as (``4``, ``True``), so values map as from CSV.
+    """
+    dtype = raw.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes, values = _dictionary(_clean_text(pd.Series(dtype.categories)))
+        if values == list(dtype.categories):  # clean already: the codes are the categorical's own
+            return raw.cat.codes.to_numpy(), values
+        return np.append(codes, -1)[raw.cat.codes.to_numpy()], values
+    if pd.api.types.is_bool_dtype(dtype):
+        codes = raw.to_numpy(dtype=np.int64, na_value=-1)
+        return codes, ["False", "True"]
+    if pd.api.types.is_integer_dtype(dtype):
+        numbers = raw.to_numpy(dtype=np.int64, na_value=np.iinfo(np.int64).min)
+        blank = numbers == np.iinfo(np.int64).min
+        filled = numbers[~blank]
+        if len(filled) and int(filled.max()) - int(filled.min()) < 65_536:  # e.g. status codes: look up
+            low = int(filled.min())
+            present = np.flatnonzero(np.bincount(filled - low))
+            table = np.full(int(present[-1]) + 1, -1, dtype=np.int64)
+            table[present] = np.arange(len(present))
+            codes = np.where(blank, -1, table[np.where(blank, low, numbers) - low])
+            return codes, [str(int(v) + low) for v in present]
+        codes, uniques = pd.factorize(raw)  # NA → -1
+        return codes.astype(np.int64, copy=False), [_cell_text(v) for v in uniques]
+    return _dictionary(_clean_text(raw))
+
+
+def _text_categorical(raw: pd.Series) -> pd.Categorical:
+    """A text column stored as categories (a Parquet dictionary), cleaned and masked once per category."""
+    codes, values = _dictionary(mask_personal_array(_clean_text(pd.Series(raw.cat.categories))))
+    if values == list(raw.cat.categories):  # clean already: the column as it is
+        return raw.array
+    return pd.Categorical.from_codes(np.append(codes, -1)[raw.cat.codes.to_numpy()], categories=values)
 
 
 # --- Dates -----------------------------------------------------------------------------------------------
@@ -1243,7 +1547,11 @@ def _parse_date_general(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
             zone = tz[i]
             if zone != "Z":
                 digits = zone[1:].replace(":", "")
-                offset_minutes[i] = (-1 if zone[0] == "-" else 1) * (int(digits[:2]) * 60 + int(digits[2:4]))
+                hours, minutes = int(digits[:2]), int(digits[2:4])
+                if hours > 14 or minutes > 59:  # no such UTC offset: the value is unreadable
+                    ok[i] = False
+                    continue
+                offset_minutes[i] = (-1 if zone[0] == "-" else 1) * (hours * 60 + minutes)
         shift = (VIETNAM_UTC_OFFSET // timedelta(minutes=1) - offset_minutes) * 60_000_000
         stamp = np.where(has_tz, stamp + shift.astype("timedelta64[us]"), stamp)
     return stamp, ok
@@ -1298,16 +1606,22 @@ def _naive(value: object) -> object:
 def _parse_date_column(raw: pd.Series, *, excel: bool) -> tuple[np.ndarray, np.ndarray]:
     """(datetime64[us] values, status code per row: ok / blank / unreadable / out of range)."""
     n = len(raw)
-    values = np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE)
-    status = np.full(n, _DATE_BAD, dtype=np.int8)
     dtype = raw.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
         raw = raw.dt.tz_convert(timezone(VIETNAM_UTC_OFFSET)).dt.tz_localize(None)
         dtype = raw.dtype
-    if pd.api.types.is_datetime64_dtype(dtype):
-        values = raw.to_numpy().astype(DATE_DTYPE)
-        status = np.where(np.isnat(values), _DATE_BLANK, _DATE_OK).astype(np.int8)
-    elif _is_text(raw):
+    if pd.api.types.is_datetime64_dtype(dtype):  # typed (Parquet, a frame): check blanks and the range only
+        values = raw.to_numpy().astype(DATE_DTYPE)  # a copy, in microseconds
+        in_range = (values >= DATE_MIN) & (values <= DATE_MAX)
+        status = np.full(n, _DATE_OK, dtype=np.int8)
+        if not in_range.all():
+            outside = ~in_range
+            status[outside] = np.where(np.isnat(values[outside]), _DATE_BLANK, _DATE_RANGE)
+            values[outside] = np.datetime64("NaT")
+        return values, status
+    values = np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE)
+    status = np.full(n, _DATE_BAD, dtype=np.int8)
+    if _is_text(raw):
         text = _clean_text(raw)
         blank = pc.is_null(text).to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
         parsed, ok = _parse_date_text(text)
@@ -1523,6 +1837,12 @@ def _categorical(
     # codes == -1 (blank cell) picks the last entry of each table
     table = np.array([lookup[v] if isinstance(v, str) else -1 for v in mapped] + [blank_code], dtype=np.int64)
     bad = np.array([v is _BAD for v in mapped] + [False], dtype=bool)
+    if (
+        np.array_equal(table[:-1], np.arange(len(mapped)))
+        and not bad.any()
+        and (blank_code == -1 or len(codes) == 0 or codes.min() >= 0)
+    ):  # canonical values in canonical order (a Parquet file the package wrote): the codes as they are
+        return pd.Categorical.from_codes(codes, categories=list(categories)), np.zeros(len(codes), dtype=bool)
     return pd.Categorical.from_codes(table[codes], categories=list(categories)), bad[codes]
 
 
@@ -1533,27 +1853,39 @@ def _convert(name: str, raw: pd.Series, excel: bool) -> _Converted:
         if name in ("received_at", "due_at"):
             problems.insert(0, ("blank_date", status == _DATE_BLANK))
         return _Converted(values, problems)
-    text = _clean_text(raw)
     if name == "dossier_id" or name in schema.TEXT_COLUMNS:
+        if name != "dossier_id" and isinstance(raw.dtype, pd.CategoricalDtype):
+            return _Converted(_text_categorical(raw), [])  # a Parquet dictionary column stays categorical
+        text = _clean_text(raw)
+        if name != "dossier_id":  # an ID-card or phone number typed into free text (cchc_analysis.privacy)
+            text = mask_personal_array(text)
         blank = pc.is_null(text).to_numpy(zero_copy_only=False) if len(text) else np.zeros(0, bool)
         return _Converted(text, [("blank_id", blank)] if name == "dossier_id" else [])
+    if name in schema.BOOL_COLUMNS and isinstance(raw.dtype, pd.BooleanDtype):  # typed yes/no: as it is
+        return _Converted(raw.array, [])
+    if name == "status" and pd.api.types.is_integer_dtype(raw.dtype):  # typed DVCQG codes
+        numbers = raw.to_numpy(dtype=np.int64, na_value=0)
+        low, high = min(schema.STATUS_NAMES), max(schema.STATUS_NAMES)  # codes 1–10, every one named
+        known = (numbers >= low) & (numbers <= high)
+        bad = ~known & raw.notna().to_numpy()
+        codes = np.where(known, numbers, 0).astype(np.int8)
+        return _Converted(pd.arrays.IntegerArray(codes, ~known), [("unknown_status", bad)])
+    codes, distinct = _distinct_values(raw)
     if name in ("channel", "online_level", "satisfaction"):
         func, categories, blank, code = {
             "channel": (_channel_value, schema.CHANNELS, "in_person", "unknown_channel"),
             "online_level": (_online_level_value, schema.ONLINE_LEVELS, None, "unknown_online_level"),
             "satisfaction": (_satisfaction_value, schema.SATISFACTION_LEVELS, None, "unknown_satisfaction"),
         }[name]
-        mapped, codes = _map_values(text, func)
-        values, bad = _categorical(mapped, codes, categories, blank)
+        values, bad = _categorical([func(v) for v in distinct], codes, categories, blank)
         return _Converted(values, [(code, bad)])
     if name == "status":
-        mapped, codes = _map_values(text, _status_value)
+        mapped = [_status_value(v) for v in distinct]
         numbers = np.array([v if isinstance(v, int) else 0 for v in mapped] + [0], dtype=np.int8)[codes]
         bad = np.array([v is _BAD for v in mapped] + [False], dtype=bool)[codes]
         return _Converted(pd.arrays.IntegerArray(numbers, numbers == 0), [("unknown_status", bad)])
     if name in schema.BOOL_COLUMNS:
-        mapped, codes = _map_values(text, lambda v: _bool_value(v, name))
-        distinct = text.dictionary_encode().dictionary.to_pylist() if len(text) else []
+        mapped = [_bool_value(v, name) for v in distinct]
         ticks = bool(distinct) and all(v.casefold() in X_MARKS for v in distinct)
         truth = np.array([v is True for v in mapped] + [False], dtype=bool)[codes]
         unknown = np.array([not isinstance(v, bool) for v in mapped] + [not ticks], dtype=bool)[codes]
@@ -1628,7 +1960,7 @@ def _mentions_synthetic(texts: Iterable[str]) -> bool:
     return False
 
 
-def _without_blank_rows(raw: _RawTable) -> tuple[list[pd.Series], np.ndarray, dict[int, int]]:
+def _without_blank_rows(raw: _RawTable) -> tuple[list[pd.Series | None], np.ndarray, dict[int, int]]:
     """Drop fully blank rows; they are not data rows."""
     n = len(raw.row_numbers)
     if n == 0:
@@ -1638,6 +1970,8 @@ def _without_blank_rows(raw: _RawTable) -> tuple[list[pd.Series], np.ndarray, di
     candidates = np.arange(n)
     for i in order:  # narrow the candidates column by column: usually the id column settles it
         column = raw.columns[i]
+        if column is None:  # not read: blank as far as this table goes
+            continue
         subset = column if len(candidates) == n else column.iloc[candidates]
         candidates = candidates[_blank_mask(subset)]
         if len(candidates) == 0:
@@ -1648,7 +1982,7 @@ def _without_blank_rows(raw: _RawTable) -> tuple[list[pd.Series], np.ndarray, di
     keep = np.ones(n, dtype=bool)
     keep[candidates] = False
     new_position = np.cumsum(keep) - 1
-    columns = [c[keep].reset_index(drop=True) for c in raw.columns]
+    columns = [None if c is None else c[keep].reset_index(drop=True) for c in raw.columns]
     too_many = {int(new_position[p]): k for p, k in raw.too_many_cells.items()}
     return columns, raw.row_numbers[keep], too_many
 
@@ -1660,8 +1994,9 @@ def _build(
     wanted: set[str] | None,
     keep_unknown: bool,
     strict: bool,
-    known_ids: Iterable[str] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, RowAccounting, dict[str, str], list[str]]:
+    known_ids: KnownIds | Iterable[str] | None = None,
+    officer_names: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, RowAccounting, dict[str, str], list[str], np.ndarray]:
     plan = raw.plan
     columns, row_numbers, too_many = _without_blank_rows(raw)
     n = len(row_numbers)
@@ -1685,6 +2020,8 @@ def _build(
 
     def add(code: str, column: str | None, mask: np.ndarray) -> None:
         problems.append((code, column))
+        if not mask.any():  # the usual case: no row has this problem
+            return
         hit = mask & (first < 0)
         first[hit] = len(problems) - 1
 
@@ -1697,10 +2034,10 @@ def _build(
             continue
         for code, mask in converted[name].problems:
             add(code, name, mask)
+        if name == "received_at":  # the start of the day of receipt: "earlier than received" compares dates
+            received_day = converted[name].values.astype("datetime64[D]").astype(DATE_DTYPE)
         if name in ("due_at", "resolved_at"):
-            received = converted["received_at"].values.astype("datetime64[D]")
-            other = converted[name].values.astype("datetime64[D]")
-            add(f"{name.split('_')[0]}_before_received", name, other < received)
+            add(f"{name.split('_')[0]}_before_received", name, converted[name].values < received_day)
 
     status = converted["status"].values if "status" in converted else None
     if status is not None:
@@ -1711,25 +2048,28 @@ def _build(
 
     # Duplicate ids among rows that are neither excluded nor rejected: the first occurrence wins.
     # first_row_of_duplicate is the row of the kept occurrence, 0 when it is in an earlier file.
+    # Ids are compared by 64-bit hash first (cchc_analysis.dossier_ids): only rows whose hash repeats are compared
+    # as text, so a file of unique ids costs one sort of its hashes.
     first_row_of_duplicate = np.zeros(n, dtype=np.int64)
     duplicate = np.zeros(n, dtype=bool)
     candidates = np.flatnonzero(~rejected & ~excluded)
-    if len(candidates):
-        ids = converted["dossier_id"].values.take(pa.array(candidates))
-        codes, _ = pd.factorize(pd.Series(pd.arrays.ArrowStringArray(ids)))
+    all_ids = converted["dossier_id"].values
+    ids = all_ids if len(candidates) == n else all_ids.take(pa.array(candidates, type=pa.int64()))
+    hashes = id_hashes(ids)
+    repeated = repeated_positions(hashes)
+    if len(repeated):
+        codes, _ = pd.factorize(pd.Series(pd.arrays.ArrowStringArray(ids.take(pa.array(repeated)))))
         duplicated = pd.Series(codes).duplicated().to_numpy()
         if duplicated.any():
             _, first_index = np.unique(codes, return_index=True)
-            duplicate[candidates[duplicated]] = True
-            first_row_of_duplicate[candidates[duplicated]] = row_numbers[
-                candidates[first_index[codes[duplicated]]]
-            ]
-        if known_ids is not None:
-            known = pa.array([str(i) for i in known_ids if not pd.isna(i)], type=pa.string())
-            if len(known):
-                seen = pc.is_in(ids, value_set=known).to_numpy(zero_copy_only=False)
-                duplicate[candidates[seen]] = True
-                first_row_of_duplicate[candidates[seen]] = 0
+            later = candidates[repeated[duplicated]]
+            duplicate[later] = True
+            first_row_of_duplicate[later] = row_numbers[candidates[repeated[first_index[codes[duplicated]]]]]
+    known = known_ids if known_ids is None or isinstance(known_ids, KnownIds) else KnownIds(known_ids)
+    if known is not None and len(candidates):
+        seen, first_rows = known.find(ids, hashes, file_label)
+        duplicate[candidates[seen]] = True
+        first_row_of_duplicate[candidates[seen]] = first_rows[seen]
     if duplicate.any():
         problems.append(("duplicate_id", "dossier_id"))
         first[duplicate] = len(problems) - 1
@@ -1746,6 +2086,8 @@ def _build(
             values = [f"{too_many[p]} ô / {len(plan.headers)} cột" for p in rows]
         else:
             values = [_display_value(v) for v in columns[positions[name]].iloc[rows].tolist()]
+            if name != "dossier_id":  # the cell may hold anything, e.g. a phone number in a shifted row
+                values = [v if v is None else mask_personal_text(v) for v in values]
         if code == "duplicate_id":
             reasons = [_reason(code, name, first_row=int(r))[0] for r in first_row_of_duplicate[rows]]
         else:
@@ -1794,6 +2136,14 @@ def _build(
     excluded_frame = _record_frame(excluded_groups, file_label)
 
     loaded = np.flatnonzero(~rejected & ~excluded)
+    everything = len(loaded) == n
+    kept = ~duplicate[candidates]  # the candidates that are loaded
+    loaded_hashes = hashes if kept.all() else hashes[kept]
+    if known is not None:
+        loaded_ids = ids if kept.all() else ids.filter(pa.array(kept))
+        known.add(loaded_ids, loaded_hashes, row_numbers[loaded], file_label)
+    if "officer" in converted and not officer_names:
+        converted["officer"].values = _pseudonymised(converted["officer"].values)
     if "channel" in converted and "online_level" in converted:
         converted["channel"].values = _refine_channel(
             converted["channel"].values, converted["online_level"].values
@@ -1807,13 +2157,17 @@ def _build(
             continue
         values = converted[name].values
         if isinstance(values, pa.Array):
-            data[name] = pd.arrays.ArrowStringArray(values.take(pa.array(loaded, type=pa.int64())))
+            taken = values if everything else values.take(pa.array(loaded, type=pa.int64()))
+            data[name] = pd.arrays.ArrowStringArray(taken)
         else:
-            data[name] = values[loaded]
+            data[name] = values if everything else values[loaded]
     dropped = [plan.headers[i] for i in plan.personal]
     for i in plan.unknown:
         header = plan.headers[i]
         column = columns[i]
+        if column is None:  # not read (Parquet)
+            dropped.append(header or f"Cột {i + 1}")
+            continue
         if not header:
             if _blank_mask(column).all():
                 continue  # an empty column without a header carries nothing
@@ -1823,14 +2177,23 @@ def _build(
             while name in data:
                 name += "_"
             data[name] = pd.arrays.ArrowStringArray(
-                _clean_text(column).take(pa.array(loaded, type=pa.int64()))
+                mask_personal_array(_clean_text(column)).take(pa.array(loaded, type=pa.int64()))
             )
         else:
             dropped.append(header)
-    dossiers = pd.DataFrame(data, index=pd.RangeIndex(len(loaded)))
+    dossiers = pd.DataFrame(data, index=pd.RangeIndex(len(loaded)), copy=False)
     accounting = RowAccounting(n, len(loaded), int(excluded.sum()), int(rejected.sum()))
     assert accounting.read == accounting.loaded + accounting.excluded + accounting.rejected
-    return dossiers, rejects, excluded_frame, accounting, header_map, dropped
+    return dossiers, rejects, excluded_frame, accounting, header_map, dropped, loaded_hashes
+
+
+def _pseudonymised(values: pa.Array | pd.Categorical) -> pa.Array | pd.Categorical:
+    """Officers' names as pseudonyms; a categorical column is pseudonymised through its categories."""
+    if not isinstance(values, pd.Categorical):
+        return pseudonymise_officers(values)
+    names = pseudonymise_officers(pa.array(list(values.categories), type=pa.string())).to_pylist()
+    codes, uniques = pd.factorize(pd.Series(names, dtype=object))
+    return pd.Categorical.from_codes(np.append(codes, -1)[values.codes], categories=list(uniques))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1872,7 +2235,8 @@ def load_dossiers(
     keep_unknown: bool = False,
     columns: Iterable[str] | None = None,
     progress: Callable[[int, int | None], None] | None = None,
-    known_ids: Iterable[str] | None = None,
+    known_ids: KnownIds | Iterable[str] | None = None,
+    officer_names: bool = False,
 ) -> LoadResult:
     """Load a dossier export (CSV, Excel or Parquet) into the canonical dossier frame.
 
@@ -1896,9 +2260,14 @@ def load_dossiers(
         never-received dossiers.
     progress : callable, optional
         ``progress(done_rows, total_rows)`` is called while reading large files; ``total_rows`` may be None.
-    known_ids : iterable of str, optional
+    known_ids : KnownIds or iterable of str, optional
         Dossier ids already loaded from earlier files of the same folder: rows with one of them are
         rejected as ``duplicate_id``, so that loading a folder file by file equals loading its concatenation.
+        A :class:`~cchc_analysis.dossier_ids.KnownIds` is updated with the ids this file loads.
+    officer_names : bool
+        Keep officers' names in ``officer``. By default each name is replaced by a stable pseudonym
+        (``"Cán bộ K7Q2MZ4D"``, see :mod:`cchc_analysis.privacy`), so that no person's name reaches an output.
+        ID-card numbers, phone numbers and e-mail addresses typed into kept text columns are always masked.
 
     Returns
     -------
@@ -1955,8 +2324,14 @@ def load_dossiers(
         raise InputError(
             f"Không đọc được tệp: {e.strerror or e}", f"Cannot read the file: {e.strerror or e}", file=path
         ) from None
-    dossiers, rejects, excluded, accounting, header_map, dropped = _build(
-        raw, path=path, wanted=wanted, keep_unknown=keep_unknown, strict=strict, known_ids=known_ids
+    dossiers, rejects, excluded, accounting, header_map, dropped, hashes = _build(
+        raw,
+        path=path,
+        wanted=wanted,
+        keep_unknown=keep_unknown,
+        strict=strict,
+        known_ids=known_ids,
+        officer_names=officer_names,
     )
     if progress is not None:
         progress(accounting.read, accounting.read)
@@ -1972,4 +2347,192 @@ def load_dossiers(
         header_map=header_map,
         dropped_columns=dropped,
         title_lines=raw.title_lines,
+        id_hashes=hashes,
     )
+
+
+def load_dossiers_by_part(
+    path: str | Path,
+    consume: Callable[[LoadResult], None],
+    *,
+    part_rows: int | None = None,
+    strict: bool = False,
+    keep_unknown: bool = False,
+    columns: Iterable[str] | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    known_ids: KnownIds | Iterable[str] | None = None,
+    officer_names: bool = False,
+    **options: object,
+) -> LoadResult:
+    """Load a dossier file part by part, so that memory is bounded by a part rather than by the file.
+
+    A Parquet file is read ``part_rows`` rows at a time, only the columns needed (see ``columns``), while two
+    worker threads check, convert and consume the parts already read; a CSV or Excel file is one part. Counts are
+    additive, so a caller that counts each part and adds the counts up gets the counts of the whole file.
+
+    Parameters
+    ----------
+    path : str or Path
+        A dossier file, as for :func:`load_dossiers`.
+    consume : callable
+        Called with each part, a :class:`LoadResult` of the part's rows (row numbers are the file's; its
+        ``sha256`` is empty: the file's is in the returned result). Parts of a Parquet file are built by two
+        worker threads and may come in any order; ``consume`` is called from those threads, one call at a time.
+        With ``known_ids`` or ``strict`` they come one at a time, in file order.
+    part_rows : int, optional
+        Rows per part of a Parquet file (default :data:`PARQUET_PART_ROWS`).
+    known_ids : KnownIds or iterable of str, optional
+        As for :func:`load_dossiers`; a :class:`~cchc_analysis.dossier_ids.KnownIds` is updated part after part,
+        so ids repeated across parts are rejected too. Without it, each part is checked for repeated ids on its
+        own, and the caller checks across parts with the parts' ``id_hashes`` (as :mod:`cchc_analysis.kpis`
+        does: one sort of all the hashes shows there is no repeat, the usual case).
+    strict, keep_unknown, columns, progress, officer_names, **options
+        As for :func:`load_dossiers` (``sheet``, ``delimiter``, ``encoding`` for CSV and Excel files).
+
+    Returns
+    -------
+    LoadResult
+        The whole file: accounting, rejected and excluded rows, ``id_hashes`` of all loaded rows, SHA-256; its
+        ``dossiers`` frame is empty (the rows went to ``consume``).
+    """
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    path = Path(path)
+    common = {
+        "strict": strict,
+        "keep_unknown": keep_unknown,
+        "columns": columns,
+        "progress": progress,
+        "officer_names": officer_names,
+    }
+    if path.suffix.lower() not in PARQUET_EXTENSIONS or not path.is_file() or path.stat().st_size == 0:
+        whole = load_dossiers(path, known_ids=known_ids, **common, **options)  # type: ignore[arg-type]
+        consume(whole)
+        return replace(whole, dossiers=whole.dossiers.iloc[0:0].copy())  # a copy: a slice would keep the rows
+    wanted = _check_columns(columns)
+    known = known_ids if known_ids is None or isinstance(known_ids, KnownIds) else KnownIds(known_ids)
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError as e:
+        raise InputError(
+            f"Không đọc được tệp: {e.strerror or e}", f"Cannot read the file: {e.strerror or e}", file=path
+        ) from None
+    # Parts are read here, one after the other, and built (checked, converted) and consumed by workers: two at a
+    # time, so that both cores of a laptop work, in any order — or one at a time, in file order, when the order
+    # matters (ids tracked across parts, or strict mode stopping at the first rejected row).
+    workers = 1 if known is not None or strict else PARQUET_WORKERS
+    lock = threading.Lock()
+
+    def build(make_raw: Callable[[], _RawTable]) -> LoadResult:
+        raw = make_raw()
+        dossiers, part_rejects, part_excluded, part_accounting, header_map, dropped, part_hashes = _build(
+            raw,
+            path=path,
+            wanted=wanted,
+            keep_unknown=keep_unknown,
+            strict=strict,
+            known_ids=known,
+            officer_names=officer_names,
+        )
+        part = LoadResult(
+            dossiers=dossiers,
+            rejects=part_rejects,
+            excluded=part_excluded,
+            accounting=part_accounting,
+            source=path,
+            sha256="",
+            synthetic=raw.synthetic_meta or _mentions_synthetic([path.name]),
+            header_map=header_map,
+            dropped_columns=dropped,
+            id_hashes=part_hashes,
+        )
+        with lock:
+            consume(part)
+        result = replace(part, dossiers=dossiers.iloc[0:0].copy())  # rows went to consume; a slice keeps them
+        del raw, part, dossiers
+        pa.default_memory_pool().release_unused()  # give the part's Arrow memory back, not only to the pool
+        return result
+
+    parts: list[LoadResult] = []
+    done = 0
+    with ThreadPoolExecutor(max_workers=1) as hasher, ThreadPoolExecutor(max_workers=workers) as pool:
+        sha = hasher.submit(_sha256, path)  # hashing the bytes overlaps the reading
+        pending: deque = deque()
+        try:
+            rows_per_part = part_rows or PARQUET_PART_ROWS
+            for make_raw, rows, total in _parquet_parts(path, head, wanted, keep_unknown, rows_per_part):
+                while len(pending) >= workers:  # at most ``workers`` parts in memory besides this one
+                    parts.append(pending.popleft().result())
+                pending.append(pool.submit(build, make_raw))
+                done += rows
+                if progress is not None:
+                    progress(done, total)
+            while pending:
+                parts.append(pending.popleft().result())
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        digest = sha.result()
+    return replace(
+        parts[0],
+        rejects=_concat_records([r.rejects for r in parts]),
+        excluded=_concat_records([r.excluded for r in parts]),
+        accounting=sum((r.accounting for r in parts), RowAccounting(0, 0, 0, 0)),
+        sha256=digest,
+        id_hashes=np.concatenate([r.id_hashes for r in parts]) if len(parts) > 1 else parts[0].id_hashes,
+    )
+
+
+def _concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """Reject or exclusion records of the parts of a file, in row order."""
+    if len(frames) == 1:
+        return frames[0]
+    return pd.concat(frames, ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
+
+
+def received_span_hint(path: str | Path) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """Earliest and latest ``received_at`` of a Parquet file, cheaply: from its statistics, or that one column.
+
+    A hint, not a result: it includes rows that loading may reject or exclude. None for other formats, for a
+    ``received_at`` not stored as naive timestamps or dates, or when the file cannot be read (loading it will
+    say why).
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    if path.suffix.lower() not in PARQUET_EXTENSIONS:
+        return None
+    try:
+        parquet = pq.ParquetFile(path)
+        names = parquet.schema_arrow.names
+        headers = [unicodedata.normalize("NFC", str(n)).strip() for n in names]
+        index = _plan_headers(headers, path, check_duplicates=False).canonical.get("received_at")
+        if index is None:
+            return None
+        kind = parquet.schema_arrow.field(index).type
+        if not (pa.types.is_date(kind) or (pa.types.is_timestamp(kind) and kind.tz is None)):
+            return None
+        meta = parquet.metadata
+        leaf = next((j for j in range(meta.num_columns) if meta.schema.column(j).path == names[index]), None)
+        lows, highs = [], []
+        for r in range(meta.num_row_groups):
+            column = meta.row_group(r).column(leaf) if leaf is not None else None
+            stats = column.statistics if column is not None else None
+            if stats is None or not stats.has_min_max or not isinstance(stats.min, (date, datetime)):
+                lows = highs = None  # no usable statistics: read the column
+                break
+            lows.append(stats.min)
+            highs.append(stats.max)
+        if lows is None:
+            bounds = pc.min_max(parquet.read(columns=[names[index]]).column(0)).as_py()
+            lows, highs = [bounds["min"]], [bounds["max"]]
+        lows = [v for v in lows if v is not None]
+        highs = [v for v in highs if v is not None]
+        if not lows or not highs:
+            return None
+        return pd.Timestamp(min(lows)), pd.Timestamp(max(highs))
+    except Exception:
+        return None

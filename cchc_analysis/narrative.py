@@ -7,6 +7,7 @@ formatted text (and ``str()`` gives the Markdown source).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,15 +16,26 @@ import pandas as pd
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
 from cchc_analysis.schema import RATE_LABELS_VI, SYNTHETIC_NOTE_VI
 
+_CODE_SPAN = re.compile(r"(`[^`\n]*`)")
+
 
 class Markdown:
-    """Markdown text that a notebook renders (``_repr_markdown_``)."""
+    """Markdown text that a notebook renders (``_repr_markdown_``).
+
+    The sentences quote data (file names, unit names, labels of reported figures); Markdown passes raw HTML
+    through, so ``<`` and ``&`` are escaped when rendered: a name like ``<script>`` shows as text. No sentence
+    here uses HTML on purpose (``>`` stays: it starts a quote block).
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
 
     def _repr_markdown_(self) -> str:
-        return self.text
+        # Code spans are shown verbatim by Markdown itself: escape only outside them.
+        parts = _CODE_SPAN.split(self.text)
+        return "".join(
+            part if i % 2 else part.replace("&", "&amp;").replace("<", "&lt;") for i, part in enumerate(parts)
+        )
 
     def __str__(self) -> str:
         return self.text

@@ -57,9 +57,11 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         if not tmp.exists():
             raise FileNotFoundError(f"nothing was written to the temporary file for {final}")
         os.replace(tmp, final)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        if isinstance(exc, OSError) and exc.filename in (None, str(tmp)):
+            exc.filename = str(final)  # name the file the user asked for, not our temporary one
         raise
 
 
@@ -103,6 +105,23 @@ def neutralise_formula(value: object) -> object:
     if _NUMBER.match(value):
         return value
     return "'" + value
+
+
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_cell_text(value: object) -> object:
+    """A text cell safe for an xlsx sheet: formula-like text neutralised, control characters (which the xlsx
+    format cannot hold, and openpyxl refuses) removed. Anything that is not a string is returned unchanged.
+
+    Examples
+    --------
+    >>> xlsx_cell_text("=1+1"), xlsx_cell_text("Hộ" + chr(0) + " tịch" + chr(26)), xlsx_cell_text(7)
+    ("'=1+1", 'Hộ tịch', 7)
+    """
+    if not isinstance(value, str):
+        return value
+    return neutralise_formula(_XLSX_ILLEGAL.sub("", value))
 
 
 def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:

@@ -15,6 +15,8 @@ _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*Q([1-4])\s*$", re.IGNORECASE)
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*$")
 _RANGE = re.compile(r"^\s*(.+?)\s*(?:\.\.|–|—|/to/)\s*(.+?)\s*$")
+#: Reporting periods must lie within these days.
+PERIOD_MIN, PERIOD_MAX = date(1900, 1, 1), date(2100, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,15 @@ class Period:
     start: date
     end: date
     label: str
+
+    def __post_init__(self) -> None:
+        if not (self.start >= PERIOD_MIN and self.end <= PERIOD_MAX):  # year 1 or 9999: a typo, and overflows
+            first, last = (f"{d.day:02d}/{d.month:02d}/{d.year:04d}" for d in (self.start, self.end))
+            raise InputError(
+                f"Kỳ báo cáo {first}–{last} nằm ngoài khoảng hợp lệ {PERIOD_MIN:%d/%m/%Y}–{PERIOD_MAX:%d/%m/%Y}",
+                f"The period {self.start.isoformat()}..{self.end.isoformat()} is outside "
+                f"{PERIOD_MIN.isoformat()}..{PERIOD_MAX.isoformat()}",
+            )
 
     @property
     def days(self) -> int:
@@ -130,7 +141,12 @@ def period_between(start: object, end: object) -> Period:
             f"Kỳ báo cáo có ngày kết thúc {t:%d/%m/%Y} trước ngày bắt đầu {f:%d/%m/%Y}",
             f"The period ends ({t:%d/%m/%Y}) before it starts ({f:%d/%m/%Y})",
         )
-    for candidate in (f"{f.year}", f"{f.year}-Q{(f.month - 1) // 3 + 1}", f"{f.year}-{f.month:02d}"):
+    Period(f, t, "")  # checks the range before any name is tried
+    for candidate in (
+        f"{f.year:04d}",
+        f"{f.year:04d}-Q{(f.month - 1) // 3 + 1}",
+        f"{f.year:04d}-{f.month:02d}",
+    ):
         p = parse_period(candidate)
         if (p.start, p.end) == (f, t):
             return p

@@ -58,7 +58,7 @@ def _fake_browser(folder: Path, *, writes_pdf: bool = True) -> str:
         "target = next(a.split('=', 1)[1] for a in args if a.startswith('--print-to-pdf='))\n"
         "assert any(a.startswith('--user-data-dir=') for a in args) and '--no-pdf-header-footer' in args\n"
         "assert args[-1].startswith('file://')\n"
-        + ("open(target, 'wb').write(b'%PDF-1.4\\n%fake\\n')\n" if writes_pdf else "sys.exit(3)\n")
+        + ("open(target, 'wb').write(b'%PDF-1.4\\n%fake\\n%%EOF\\n')\n" if writes_pdf else "sys.exit(3)\n")
     )
     script.write_text(f"#!{sys.executable}\n{body}", encoding="utf-8")
     script.chmod(script.stat().st_mode | stat.S_IEXEC)

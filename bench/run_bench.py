@@ -35,30 +35,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SEED = 2026
-COUNT_COLUMNS = (
-    "in_scope",
-    "new",
-    "new_online",
-    "new_in_person_postal",
-    "carried_over",
-    "resolved",
-    "early",
-    "on_time",
-    "late",
-    "pending",
-    "pending_within",
-    "pending_overdue",
-    "full_online",
-    "partial_online",
-    "digitized",
-    "data_reused",
-    "fee_required",
-    "paid_online",
-    "rated",
-    "satisfied",
-    "complaint",
-    "home_delivery",
-)
 
 
 # --- measuring -------------------------------------------------------------------------------------------------
@@ -185,6 +161,8 @@ def compare(ours_path: Path, duck_path: Path) -> list[str]:
     """Differences between the two engines' results (empty: they agree on the period and every count)."""
     ours = json.loads(ours_path.read_text(encoding="utf-8"))
     duck = json.loads(duck_path.read_text(encoding="utf-8"))
+    from cchc_analysis.rates import COUNT_COLUMNS  # imported here: the parent process stays small
+
     problems = []
     if ours["period"] != duck["period"]:
         problems.append(f"period: ours {ours['period']}, DuckDB {duck['period']}")

@@ -97,6 +97,16 @@ def parse_vn_number(text: object) -> float:
 
 
 def printed_decimals(text: object) -> int:
-    """How many decimals a Vietnamese-style number was printed with: ``'99,78' -> 2``, ``'3.099' -> 0``."""
+    """How many decimals a Vietnamese-style number was printed with, read as :func:`parse_vn_number` reads it.
+
+    >>> printed_decimals("99,78"), printed_decimals("3.099"), printed_decimals("99.6")
+    (2, 0, 1)
+    """
     s = str(text).strip().rstrip("%").strip()
-    return len(s.split(",", 1)[1]) if "," in s else 0
+    if "," in s:
+        return len(s.split(",", 1)[1])
+    parts = s.split(".")
+    # A dot followed by groups of three digits separates thousands; a lone other dot is a decimal point.
+    if len(parts) > 1 and not all(len(p) == 3 for p in parts[1:]):
+        return len(parts[-1])
+    return 0

@@ -37,10 +37,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_analysis.formatting import fmt_int, fmt_number, parse_vn_number
+from cchc_analysis.formatting import fmt_int, fmt_number, parse_vn_number, printed_decimals
 from cchc_analysis.reported import (
     PARSED_COLUMNS,
-    number_decimals,
     parse_reported_figures,
     read_reported_figures,
 )
@@ -83,7 +82,7 @@ def _num(x: Fraction | Decimal, decimals: int) -> str:
 
 def _printed(text: object) -> str:
     """A printed number re-styled: ``'02'`` → ``'2'``, ``'3.099'`` → ``'3.099'``, ``'99,6'`` → ``'99,6'``."""
-    return _num(_exact(text), number_decimals(str(text)))
+    return _num(_exact(text), printed_decimals(text))
 
 
 def _exact_display(x: Fraction, decimals: int) -> str:

@@ -66,18 +66,6 @@ def _clean(text: object) -> str:
     return unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").strip()
 
 
-def number_decimals(text: str) -> int:
-    """Decimals printed in a number: ``'99,78' -> 2``, ``'3.099' -> 0``; a lone dot not followed by three digits
-    (``'99.6'``) is read as a decimal point, as :func:`formatting.parse_vn_number` reads it."""
-    s = text.strip().rstrip("%").strip()
-    if "," in s:
-        return printed_decimals(s)
-    parts = s.split(".")
-    if len(parts) > 1 and not all(len(p) == 3 for p in parts[1:]):
-        return len(parts[-1])
-    return 0
-
-
 def _is_number(text: str) -> bool:
     try:
         parse_vn_number(text)
@@ -272,7 +260,7 @@ def parse_reported_figures(
                 "label": cell(i, "label") or key,
                 "value": value,
                 "value_text": value_text.rstrip("%").strip(),
-                "decimals": number_decimals(value_text),
+                "decimals": printed_decimals(value_text),
                 "unit": "%" if is_percent else unit,
                 "is_percent": is_percent,
                 "numerator": cell(i, "numerator"),

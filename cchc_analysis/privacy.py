@@ -30,6 +30,8 @@ from functools import lru_cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cchc_analysis.text import fold
+
 #: What replaces an identifier found in free text.
 MASK = "[đã ẩn]"
 #: Environment variable holding the key of officer pseudonyms.
@@ -112,8 +114,6 @@ def _pseudonym(name: str, key: bytes) -> str:
 
 def is_officer_code(value: str) -> bool:
     """Whether an officer value is a code rather than a name (kept as it is by :func:`pseudonymise_officers`)."""
-    from cchc_analysis.loaders import fold
-
     return bool(_PSEUDONYM.match(value) or _OFFICER_CODE.match(fold(value)))
 
 

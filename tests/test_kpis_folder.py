@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import cchc_analysis.loaders.build  # noqa: F401  (patched below)
 from cchc_analysis import loaders
 from cchc_analysis.cli import main
 from cchc_analysis.dossier_ids import KnownIds
@@ -132,7 +133,7 @@ def test_parquet_in_parts_equals_one_reading(dossiers, tmp_path, monkeypatch):
     assert "Mã hồ sơ trùng với dòng 6" in result.rejects["reason"].tolist()
     # The KPI report reads parts, finds the repeat among the hashes and counts again, exactly.
     reference = _document(path)
-    monkeypatch.setattr(loaders, "PARQUET_PART_ROWS", 300)
+    monkeypatch.setattr(loaders.build, "PARQUET_PART_ROWS", 300)
     assert _document(path) == reference
     assert _document(path, parse_period("2025-Q2")) == _document(
         _write(dossiers, tmp_path / "again_synthetic.csv"), parse_period("2025-Q2")

@@ -1,0 +1,79 @@
+"""Load dossier exports (CSV, Excel, Parquet) into the canonical dossier frame of SPEC §2.
+
+:func:`load_dossiers` is the one entry point. It finds the header row (title lines above it are kept aside),
+maps headers to canonical names with ``reference/header_aliases.csv``, drops personal-data columns, parses
+day-first dates, booleans, channels, statuses and satisfaction ratings, and accounts for every data row:
+each ends as exactly one of *loaded*, *excluded* (DVCQG status 1 or 3: never received) or *rejected* (with
+the file's row number, the column, the raw value and a Vietnamese reason).
+
+Decisions where SPEC §2 is silent
+---------------------------------
+- Fully blank rows (every cell blank or whitespace) are ignored and are not counted in ``read``.
+- A row of column numbers right below the header (``1, 2, 3 …`` or ``(1), (2) …``) belongs to the header
+  block and is not a data row.
+- Exclusion comes first: a status 1/3 row is excluded even when other cells are unreadable or blank.
+- A rejected row gets one reject record: its first problem in SPEC column order (a row with too many CSV
+  cells, ``dossier_id``, ``received_at``, ``due_at``, due before received, ``resolved_at``, resolved before
+  received, ``returned_at``, then channel, online level, status, booleans, satisfaction). Duplicate ids are
+  decided last: among rows neither excluded nor rejected for another reason, the first occurrence of an id
+  (exact text after NFC and trimming) is kept and later ones are rejected as ``duplicate_id``. Ids of earlier
+  files of a folder can be passed as ``known_ids`` so that duplicates across files are rejected too.
+- The ``column`` of a reject is the header as written in the file; ``value`` is the cell text (NFC, trimmed,
+  cut to 200 characters). Rejects never carry personal data: values other than the dossier code are masked
+  like free text (below).
+- Officers' names become stable pseudonyms (``Cán bộ K7Q2MZ4D``) unless ``officer_names=True``; ID-card numbers,
+  phone numbers and e-mail addresses typed into kept text columns become ``[đã ẩn]`` (:mod:`cchc_analysis.privacy`).
+- An xlsx sheet whose used area exceeds ``EXCEL_MAX_AREA`` cells (a stray cell far from the table) is read row by
+  row, only as wide as its header.
+- All date columns are ``datetime64[us]`` whatever the source; timestamps with a UTC offset are converted
+  to Vietnam time (UTC+7) and made naive. Dates outside 01/01/1990–31/12/2060 are rejected.
+- ``channel`` wins over ``online_level`` except for the level-less ``online``; a ``channel`` column is never
+  invented from ``online_level`` alone (an in-person dossier of a full-online procedure has a level too).
+- Row numbers are 1-based as a spreadsheet or text editor shows them; for Parquet, the record number.
+- Parquet is read by column (only the columns needed) and typed values are taken as they are: a boolean or
+  integer column is not turned into text, a dictionary-encoded text column stays categorical (its categories
+  are cleaned and masked), and an id column of plain ASCII needs no Unicode work. Large files can be read part
+  by part (:func:`load_dossiers_by_part`).
+
+Where things are
+----------------
+One module per concern; this package's namespace is the public API.
+
+- :mod:`.sniffing` — what a file is (magic bytes) and decoding text;
+- :mod:`.csv_reader`, :mod:`.excel`, :mod:`.parquet` — one reader per format, each returning a raw table;
+- :mod:`.headers` — the header row and the header aliases (``reference/header_aliases.csv``);
+- :mod:`.cleaning` — cell text (NFC, blanks, invisible characters);
+- :mod:`.dates` — day-first dates;
+- :mod:`.vocabulary` — the value words (status, channel, online level, yes/no, satisfaction);
+- :mod:`.accounting` — row accounting, rejects and their reasons;
+- :mod:`.build` — raw table → canonical frame, and the entry points.
+"""
+
+from cchc_analysis.loaders.accounting import REJECT_COLUMNS, LoadResult, RowAccounting
+from cchc_analysis.loaders.build import load_dossiers, load_dossiers_by_part, received_span_hint
+from cchc_analysis.loaders.dates import parse_dates
+from cchc_analysis.loaders.headers import (
+    HEADER_SEARCH_ROWS,
+    PERSONAL,
+    accepted_headers,
+    classify_header,
+    header_aliases,
+)
+from cchc_analysis.text import fold, header_key
+
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "PERSONAL",
+    "REJECT_COLUMNS",
+    "LoadResult",
+    "RowAccounting",
+    "accepted_headers",
+    "classify_header",
+    "fold",
+    "header_aliases",
+    "header_key",
+    "load_dossiers",
+    "load_dossiers_by_part",
+    "parse_dates",
+    "received_span_hint",
+]

@@ -1,0 +1,192 @@
+"""Row accounting and rejects: what became of every data row (loaded, excluded or rejected, with a reason).
+
+:class:`RowAccounting` and :class:`LoadResult` are the public result types; reasons are worded here, once.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cchc_analysis import schema
+from cchc_analysis.loaders.cleaning import _cell_text
+
+#: Vietnamese reasons by ``reason_code`` (``{label}``: the column's Vietnamese name).
+REASONS_VI: dict[str, str] = {
+    "bad_field_count": "Dòng có nhiều ô hơn số cột của dòng tiêu đề",
+    "blank_id": "Thiếu mã hồ sơ",
+    "duplicate_id": "Mã hồ sơ trùng với dòng {first_row}",
+    "duplicate_id_known": "Mã hồ sơ trùng với một hồ sơ đã nạp từ tệp trước",
+    "blank_date": "Thiếu {label}",
+    "bad_date": "Không đọc được {label} (cần ngày/tháng/năm, ví dụ 13/04/2026 hoặc 13/04/2026 14:30)",
+    "date_out_of_range": "{Label} ngoài khoảng hợp lý (01/01/1990–31/12/2060)",
+    "due_before_received": "Ngày hẹn trả trước ngày tiếp nhận",
+    "resolved_before_received": "Ngày kết thúc xử lý trước ngày tiếp nhận",
+    "unknown_channel": "Không nhận ra kênh thực hiện (cần Trực tiếp, Trực tuyến toàn trình, Trực tuyến một phần, "
+    "Trực tuyến hoặc Bưu chính công ích)",
+    "unknown_online_level": "Không nhận ra mức độ dịch vụ công trực tuyến (cần Toàn trình hoặc Một phần)",
+    "unknown_status": "Không nhận ra trạng thái hồ sơ (cần mã 1–10 hoặc tên trạng thái DVCQG)",
+    "unknown_value": "Không đọc được giá trị có/không ở cột «{name}» (cần Có/Không, Đã/Chưa, X hoặc 1/0)",
+    "unknown_satisfaction": "Không nhận ra mức độ hài lòng (cần Rất hài lòng, Hài lòng hoặc Không hài lòng)",
+    "excluded_status": "Hồ sơ trạng thái {status} «{status_name}»: chưa được tiếp nhận, không tính vào số liệu",
+}
+
+
+REASONS_EN: dict[str, str] = {
+    "bad_field_count": "The row has more cells than the header row",
+    "blank_id": "Missing dossier id",
+    "duplicate_id": "Duplicate dossier id (first seen on row {first_row})",
+    "duplicate_id_known": "Duplicate dossier id (already loaded from an earlier file)",
+    "blank_date": "Missing {column}",
+    "bad_date": "Unreadable {column} (expected day/month/year, e.g. 13/04/2026)",
+    "date_out_of_range": "{column} outside the plausible range 1990-01-01..2060-12-31",
+    "due_before_received": "Due date before the receipt date",
+    "resolved_before_received": "Resolution date before the receipt date",
+    "unknown_channel": "Unknown channel",
+    "unknown_online_level": "Unknown online service level",
+    "unknown_status": "Unknown dossier status",
+    "unknown_value": "Unreadable yes/no value in {column}",
+    "unknown_satisfaction": "Unknown satisfaction rating",
+    "excluded_status": "Status {status}: the dossier was never received",
+}
+
+
+REJECT_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason_code", "reason")
+
+
+_VALUE_MAX_CHARS = 200
+
+
+@dataclass(frozen=True)
+class RowAccounting:
+    """What became of the data rows of one or more files: ``read == loaded + excluded + rejected``.
+
+    Fully blank rows are not data rows and are not counted.
+
+    Examples
+    --------
+    >>> (RowAccounting(3, 2, 0, 1) + RowAccounting(2, 1, 1, 0)).as_dict()
+    {'read': 5, 'loaded': 3, 'excluded': 1, 'rejected': 1}
+    """
+
+    read: int
+    loaded: int
+    excluded: int
+    rejected: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "read": self.read,
+            "loaded": self.loaded,
+            "excluded": self.excluded,
+            "rejected": self.rejected,
+        }
+
+    def __add__(self, other: RowAccounting) -> RowAccounting:
+        if not isinstance(other, RowAccounting):
+            return NotImplemented
+        return RowAccounting(
+            self.read + other.read,
+            self.loaded + other.loaded,
+            self.excluded + other.excluded,
+            self.rejected + other.rejected,
+        )
+
+    def __radd__(self, other: object) -> RowAccounting:
+        if other == 0:  # lets sum() start from 0
+            return self
+        return NotImplemented
+
+
+@dataclass
+class LoadResult:
+    """A loaded dossier file.
+
+    Attributes
+    ----------
+    dossiers : DataFrame
+        Loaded rows; canonical columns only (see ``docs/architecture.md``), plus kept unknown columns.
+    rejects, excluded : DataFrame
+        One record per rejected / excluded row: ``file, row, column, value, reason_code, reason``.
+    accounting : RowAccounting
+    source : Path
+    sha256 : str
+        Hash of the file bytes.
+    synthetic : bool
+        The file says it holds synthetic data ("mô phỏng" / "synthetic" in a title line or the file name,
+        or Parquet metadata ``cchc_synthetic=true``).
+    header_map : dict
+        Original header → canonical name, for every recognised column.
+    dropped_columns : list
+        Original headers dropped: personal data and (unless kept) unknown columns.
+    title_lines : list
+        Text of the non-blank lines above the header row.
+    id_hashes : ndarray of uint64
+        :func:`cchc_analysis.dossier_ids.id_hashes` of the loaded ids, row for row: enough to tell whether
+        files (or parts of a file) loaded separately share a dossier, without keeping the ids.
+    """
+
+    dossiers: pd.DataFrame
+    rejects: pd.DataFrame
+    excluded: pd.DataFrame
+    accounting: RowAccounting
+    source: Path
+    sha256: str
+    synthetic: bool
+    header_map: dict[str, str] = field(default_factory=dict)
+    dropped_columns: list[str] = field(default_factory=list)
+    title_lines: list[str] = field(default_factory=list)
+    id_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+
+
+def _display_value(value: object) -> str | None:
+    text = _cell_text(value)
+    if text is None:
+        return None
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if not text:
+        return None
+    return text if len(text) <= _VALUE_MAX_CHARS else text[: _VALUE_MAX_CHARS - 1] + "…"
+
+
+def _label(name: str | None) -> str:
+    if name is None:
+        return ""
+    label = schema.COLUMN_LABELS_VI.get(name, name)
+    return label[:1].lower() + label[1:]
+
+
+def _reason(code: str, column: str | None, **extra: object) -> tuple[str, str]:
+    if code == "duplicate_id" and extra.get("first_row") == 0:  # the first occurrence was in another file
+        code = "duplicate_id_known"
+    label = _label(column)
+    name = schema.COLUMN_LABELS_VI.get(column, column) if column else ""
+    vi = REASONS_VI[code].format(label=label, Label=label[:1].upper() + label[1:], name=name, **extra)
+    en = REASONS_EN[code].format(column=column or "", **extra)
+    return vi, en
+
+
+def _record_frame(groups: list[dict[str, object]], file_label: str) -> pd.DataFrame:
+    """Reject / exclusion records from groups of rows sharing a reason, sorted by row."""
+    parts = []
+    for group in groups:
+        rows = np.asarray(group["row"], dtype=np.int64)
+        part = pd.DataFrame({"row": rows})
+        for key in ("column", "value", "reason_code", "reason"):
+            part[key] = pd.array(
+                group[key] if isinstance(group[key], list) else [group[key]] * len(rows), dtype="string"
+            )
+        parts.append(part)
+    if not parts:
+        empty = pd.array([], dtype="string")
+        return pd.DataFrame(
+            {"file": empty, "row": np.zeros(0, dtype=np.int64), "column": empty, "value": empty}
+            | {"reason_code": empty, "reason": empty}
+        )
+    frame = pd.concat(parts, ignore_index=True)
+    frame.insert(0, "file", pd.array([file_label] * len(frame), dtype="string"))
+    return frame.sort_values("row", kind="stable").reset_index(drop=True)[list(REJECT_COLUMNS)]

@@ -1,0 +1,288 @@
+"""Reading dates day-first (SPEC §2): text in every form the one-stop systems write, Excel serial dates, ISO."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta, timezone
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cchc_analysis.loaders.cleaning import _clean_text, _is_text
+
+DATE_MIN = np.datetime64("1990-01-01T00:00:00", "us")
+
+
+DATE_MAX = np.datetime64("2060-12-31T23:59:59", "us")
+
+
+DATE_DTYPE = "datetime64[us]"
+
+
+VIETNAM_UTC_OFFSET = timedelta(hours=7)
+
+
+_TIME = (
+    r"(?:(?:\s+|\s*T\s*|\s*,\s*|\s+luc\s+)(?P<H{n}>\d{{1,2}})\s*[:hH]\s*(?P<M{n}>\d{{1,2}})"
+    r"(?:\s*[:mM']\s*(?P<S{n}>\d{{1,2}})(?:[.,]\d+)?)?\s*(?P<ap{n}>[AaPp][Mm]|SA|CH|sa|ch)?"
+    r"\s*(?P<tz{n}>Z|[+-]\d{{2}}:?\d{{2}})?)?"
+)
+
+
+_DATE_REGEX = (
+    "^(?:"
+    r"(?P<d1>\d{1,2})\s*[/.\-]\s*(?P<m1>\d{1,2})\s*[/.\-]\s*(?P<y1>\d{4})" + _TIME.format(n=1) + "|"
+    r"(?P<y2>\d{4})[\-/.](?P<m2>\d{1,2})[\-/.](?P<d2>\d{1,2})" + _TIME.format(n=2) + "|"
+    r"(?P<y3>(?:19|20)\d{2})(?P<m3>\d{2})(?P<d3>\d{2})(?:(?P<H3>\d{2})(?P<M3>\d{2})(?P<S3>\d{2})?)?|"
+    r"(?P<H4>\d{1,2}):(?P<M4>\d{2})(?::(?P<S4>\d{2}))?\s+(?P<d4>\d{1,2})[/.\-](?P<m4>\d{1,2})[/.\-](?P<y4>\d{4})"
+    ")$"
+)
+
+
+_DATE_OK, _DATE_BLANK, _DATE_BAD, _DATE_RANGE = 0, 1, 2, 3
+
+
+_US_PER_DAY = 86_400_000_000
+
+
+_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "us")
+
+
+#: Fixed-width layouts parsed by slicing (fast); anything else goes through ``_DATE_REGEX``.
+#: Each layout: (pattern without captures, slices of day, month, year, hour, minute, second).
+_FIXED_LAYOUTS: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    (
+        r"^\d{2}[/.\-]\d{2}[/.\-]\d{4}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$",
+        ((0, 2), (3, 5), (6, 10), (11, 13), (14, 16), (17, 19)),
+    ),
+    (
+        r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$",
+        ((8, 10), (5, 7), (0, 4), (11, 13), (14, 16), (17, 19)),
+    ),
+)
+
+
+def _int_field(parts: pa.StructArray, names: list[str]) -> np.ndarray:
+    """One integer field taken from the first alternative that filled it (0 when none)."""
+    result = None
+    for name in names:
+        child = pc.struct_field(parts, name)
+        child = pc.if_else(pc.equal(child, ""), pa.scalar(None, pa.string()), child)
+        result = child if result is None else pc.coalesce(result, child)
+    return pc.fill_null(pc.cast(result, pa.int64()), 0).to_numpy(zero_copy_only=False)
+
+
+def _text_field(parts: pa.StructArray, names: list[str]) -> np.ndarray:
+    result = None
+    for name in names:
+        child = pc.struct_field(parts, name)
+        result = child if result is None else pc.if_else(pc.equal(result, ""), child, result)
+    return pc.fill_null(result, "").to_numpy(zero_copy_only=False).astype(str)
+
+
+def _compose(
+    y: np.ndarray, m: np.ndarray, d: np.ndarray, hh: np.ndarray, mm: np.ndarray, ss: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps from their parts, and whether the parts name a real calendar moment."""
+    ok = (m >= 1) & (m <= 12) & (d >= 1) & (d <= 31) & (hh >= 0) & (hh <= 23) & (mm <= 59) & (ss <= 59)
+    ok &= (y >= 1000) & (y <= 9999)
+    month_start = ((np.where(ok, y, 1970) - 1970) * 12 + np.where(ok, m, 1) - 1).astype("datetime64[M]")
+    days = month_start.astype("datetime64[D]") + (np.where(ok, d, 1) - 1)
+    ok &= days.astype("datetime64[M]") == month_start  # 31/02 is no date
+    seconds = np.where(ok, hh * 3600 + mm * 60 + ss, 0)
+    stamp = days.astype(DATE_DTYPE) + (seconds * 1_000_000).astype("timedelta64[us]")
+    return stamp, ok
+
+
+def _slice_int(text: pa.Array, start: int, stop: int) -> np.ndarray:
+    part = pc.utf8_slice_codeunits(text, start, stop)
+    part = pc.if_else(pc.equal(part, ""), pa.scalar("0"), part)
+    return pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _parse_date_general(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Regex parse of the less common layouts (single digits, AM/PM, UTC offsets, compact, time first)."""
+    n = len(text)
+    parts = pc.extract_regex(text, _DATE_REGEX)
+    matched = pc.fill_null(pc.is_valid(parts), False).to_numpy(zero_copy_only=False)
+    if not matched.any():
+        return np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE), matched
+    y = _int_field(parts, ["y1", "y2", "y3", "y4"])
+    m = _int_field(parts, ["m1", "m2", "m3", "m4"])
+    d = _int_field(parts, ["d1", "d2", "d3", "d4"])
+    hh = _int_field(parts, ["H1", "H2", "H3", "H4"])
+    mm = _int_field(parts, ["M1", "M2", "M3", "M4"])
+    ss = _int_field(parts, ["S1", "S2", "S3", "S4"])
+    ampm = np.char.upper(_text_field(parts, ["ap1", "ap2"]))
+    pm = np.isin(ampm, ["PM", "CH"])
+    am = np.isin(ampm, ["AM", "SA"])
+    twelve_hour_ok = ~(am | pm) | ((hh >= 1) & (hh <= 12))
+    hh = np.where(pm & (hh < 12), hh + 12, np.where(am & (hh == 12), 0, hh))
+    stamp, ok = _compose(y, m, d, hh, mm, ss)
+    ok &= matched & twelve_hour_ok
+    tz = _text_field(parts, ["tz1", "tz2"])
+    has_tz = (tz != "") & ok
+    if has_tz.any():
+        offset_minutes = np.zeros(n, dtype=np.int64)
+        for i in np.flatnonzero(has_tz):
+            zone = tz[i]
+            if zone != "Z":
+                digits = zone[1:].replace(":", "")
+                hours, minutes = int(digits[:2]), int(digits[2:4])
+                if hours > 14 or minutes > 59:  # no such UTC offset: the value is unreadable
+                    ok[i] = False
+                    continue
+                offset_minutes[i] = (-1 if zone[0] == "-" else 1) * (hours * 60 + minutes)
+        shift = (VIETNAM_UTC_OFFSET // timedelta(minutes=1) - offset_minutes) * 60_000_000
+        stamp = np.where(has_tz, stamp + shift.astype("timedelta64[us]"), stamp)
+    return stamp, ok
+
+
+def _parse_date_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised day-first parse of cleaned text: (datetime64[us] values, ok mask)."""
+    n = len(text)
+    values = np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE)
+    ok = np.zeros(n, dtype=bool)
+    if n == 0:
+        return values, ok
+    remaining = pc.is_valid(text).to_numpy(zero_copy_only=False)
+    for pattern, slices in _FIXED_LAYOUTS:
+        if not remaining.any():
+            break
+        hits = remaining & pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
+            zero_copy_only=False
+        )
+        rows = np.flatnonzero(hits)
+        if len(rows) == 0:
+            continue
+        sub = text.take(pa.array(rows))
+        d, m, y, hh, mm, ss = (_slice_int(sub, a, b) for a, b in slices)
+        stamp, sub_ok = _compose(y, m, d, hh, mm, ss)
+        values[rows] = stamp
+        ok[rows] = sub_ok
+        remaining[rows] = False
+    rows = np.flatnonzero(remaining)
+    if len(rows):
+        stamp, sub_ok = _parse_date_general(text.take(pa.array(rows)))
+        values[rows] = stamp
+        ok[rows] = sub_ok
+    values[~ok] = np.datetime64("NaT")
+    return values, ok
+
+
+def _excel_serial(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    numbers = numbers.astype(float)
+    ok = np.isfinite(numbers) & (numbers > 0) & (numbers < 2_958_466)
+    offsets = np.round(np.where(ok, numbers, 0) * _US_PER_DAY).astype(np.int64).astype("timedelta64[us]")
+    return _EXCEL_EPOCH + offsets, ok
+
+
+def _naive(value: object) -> object:
+    """A date-time with a time zone as Vietnam wall-clock time, without the zone."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone(VIETNAM_UTC_OFFSET)).replace(tzinfo=None)
+    return value
+
+
+def _parse_date_column(raw: pd.Series, *, excel: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(datetime64[us] values, status code per row: ok / blank / unreadable / out of range)."""
+    n = len(raw)
+    dtype = raw.dtype
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        raw = raw.dt.tz_convert(timezone(VIETNAM_UTC_OFFSET)).dt.tz_localize(None)
+        dtype = raw.dtype
+    if pd.api.types.is_datetime64_dtype(dtype):  # typed (Parquet, a frame): check blanks and the range only
+        values = raw.to_numpy().astype(DATE_DTYPE)  # a copy, in microseconds
+        in_range = (values >= DATE_MIN) & (values <= DATE_MAX)
+        status = np.full(n, _DATE_OK, dtype=np.int8)
+        if not in_range.all():
+            outside = ~in_range
+            status[outside] = np.where(np.isnat(values[outside]), _DATE_BLANK, _DATE_RANGE)
+            values[outside] = np.datetime64("NaT")
+        return values, status
+    values = np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE)
+    status = np.full(n, _DATE_BAD, dtype=np.int8)
+    if _is_text(raw):
+        text = _clean_text(raw)
+        blank = pc.is_null(text).to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
+        parsed, ok = _parse_date_text(text)
+        values[ok] = parsed[ok]
+        status[ok] = _DATE_OK
+        status[blank] = _DATE_BLANK
+    else:
+        objects = raw.to_numpy(dtype=object)
+        is_time = np.fromiter((isinstance(v, (time, timedelta)) for v in objects), dtype=bool, count=n)
+        is_stamp = np.fromiter(
+            (isinstance(v, (datetime, date, np.datetime64)) and not pd.isna(v) for v in objects),
+            bool,
+            count=n,
+        )
+        is_number = np.fromiter(
+            (
+                isinstance(v, (int, float, np.integer, np.floating))
+                and not isinstance(v, (bool, np.bool_))
+                and v == v
+                for v in objects
+            ),
+            dtype=bool,
+            count=n,
+        )
+        if is_stamp.any():
+            stamps = pd.to_datetime(
+                pd.Series([_naive(v) for v in objects[is_stamp]], dtype=object), errors="coerce"
+            )
+            converted = stamps.to_numpy().astype(DATE_DTYPE)
+            values[is_stamp] = converted
+            status[is_stamp] = np.where(np.isnat(converted), _DATE_BAD, _DATE_OK)
+        if is_number.any():
+            numbers = objects[is_number].astype(float)
+            compact = (numbers >= 19_000_101) & (numbers <= 20_991_231) & (numbers == np.floor(numbers))
+            if excel:
+                converted, ok = _excel_serial(np.where(compact, 0, numbers))
+            else:
+                converted, ok = (
+                    np.full(len(numbers), np.datetime64("NaT"), DATE_DTYPE),
+                    np.zeros(len(numbers), bool),
+                )
+            if compact.any():
+                text = pa.array([str(int(v)) for v in numbers[compact]], type=pa.string())
+                conv2, ok2 = _parse_date_text(text)
+                converted[compact] = conv2
+                ok[compact] = ok2
+            sub_values = np.where(ok, converted, np.datetime64("NaT"))
+            values[is_number] = sub_values
+            status[is_number] = np.where(ok, _DATE_OK, _DATE_BAD)
+        rest = ~(is_time | is_stamp | is_number)
+        if rest.any():
+            text = _clean_text(pd.Series(objects[rest]))
+            blank = pc.is_null(text).to_numpy(zero_copy_only=False)
+            parsed, ok = _parse_date_text(text)
+            sub_status = np.where(blank, _DATE_BLANK, np.where(ok, _DATE_OK, _DATE_BAD)).astype(np.int8)
+            values[rest] = np.where(ok, parsed, np.datetime64("NaT"))
+            status[rest] = sub_status
+    in_range = (values >= DATE_MIN) & (values <= DATE_MAX)
+    out = (status == _DATE_OK) & ~in_range
+    status[out] = _DATE_RANGE
+    values[status != _DATE_OK] = np.datetime64("NaT")
+    return values, status
+
+
+def parse_dates(values: Iterable[object], *, excel: bool = False) -> pd.Series:
+    """Parse day-first dates the way the loader does; blank, unreadable or implausible values give NaT.
+
+    Parameters
+    ----------
+    values : iterable
+        Text (``13/04/2026``, ``13/04/2026 14:30``, ``2026-04-13`` …), datetimes or, with ``excel=True``,
+        Excel serial numbers.
+
+    Examples
+    --------
+    >>> parse_dates(["03/04/2026", "2026-04-13 08:00", "31/02/2026"]).dt.strftime("%d %b %Y %H:%M").tolist()
+    ['03 Apr 2026 00:00', '13 Apr 2026 08:00', nan]
+    """
+    raw = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    parsed, _ = _parse_date_column(raw.reset_index(drop=True), excel=excel)
+    return pd.Series(parsed, index=raw.index, dtype=DATE_DTYPE)

@@ -128,6 +128,15 @@ class LoadResult:
     id_hashes : ndarray of uint64
         :func:`cchc_analysis.dossier_ids.id_hashes` of the loaded ids, row for row: enough to tell whether
         files (or parts of a file) loaded separately share a dossier, without keeping the ids.
+    notes : list of str
+        One-line Vietnamese notes about the reading that every command prints and the briefing shows
+        (a stated total that differs from the rows read, a cut-off taken from the title …).
+    stated_total : int or None
+        The number of dossiers a total row of the file states («Tổng cộng: 1.500 hồ sơ»), if any.
+    as_of : Timestamp or None
+        The cut-off date («ngày chốt số liệu») the file states in its title lines («… đến ngày 30/06/2026»).
+    unit_name : str or None
+        The unit the file is about, from its unit column (one value) or its title rows («UBND XÃ TÂN LẬP»).
     """
 
     dossiers: pd.DataFrame
@@ -141,6 +150,10 @@ class LoadResult:
     dropped_columns: list[str] = field(default_factory=list)
     title_lines: list[str] = field(default_factory=list)
     id_hashes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    notes: list[str] = field(default_factory=list)
+    stated_total: int | None = None
+    as_of: pd.Timestamp | None = None
+    unit_name: str | None = None
 
 
 def _display_value(value: object) -> str | None:

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 
 from cchc_analysis import schema
 from cchc_analysis.errors import InputError
+from cchc_analysis.formatting import fmt_int
 from cchc_analysis.loaders.cleaning import _clean_text, _distinct_values, _text_categorical, fold, header_key
 from cchc_analysis.loaders.dates import _DATE_BAD, _DATE_BLANK, _DATE_RANGE, _parse_date_column
 from cchc_analysis.loaders.headers import PERSONAL, UNUSED, _alias_table
@@ -533,6 +534,10 @@ _EXAMPLE_VALUE: dict[str, str] = {
 _SHOWN_VALUES = 8
 
 
+#: How the note on unknown values begins (``cchc validate`` lists those values itself).
+UNKNOWN_VALUES_NOTE = "Giá trị không nhận ra"
+
+
 def unknown_values(rejects: pd.DataFrame, header_map: dict[str, str]) -> pd.DataFrame:
     """Distinct unknown values of the rejected rows: ``column, canonical, kind, value, rows``, most rows first.
 
@@ -582,10 +587,7 @@ def unknown_values_note(rejects: pd.DataFrame, header_map: dict[str, str]) -> li
         return []
     parts = []
     for column, group in table.groupby("column", sort=False):
-        shown = [
-            f'"{v}" × {n:,}'.replace(",", ".")
-            for v, n in group[["value", "rows"]].head(_SHOWN_VALUES).to_numpy()
-        ]
+        shown = [f'"{v}" × {fmt_int(n)}' for v, n in group[["value", "rows"]].head(_SHOWN_VALUES).to_numpy()]
         if len(group) > _SHOWN_VALUES:
             shown.append(f"… và {len(group) - _SHOWN_VALUES} giá trị khác")
         parts.append(f"{column}: {', '.join(shown)}")
@@ -593,7 +595,7 @@ def unknown_values_note(rejects: pd.DataFrame, header_map: dict[str, str]) -> li
     example = f"{first['kind']},{_csv_cell(str(first['value']))},{_EXAMPLE_VALUE[first['kind']]},<nguồn>"
     total = int(table["rows"].sum())
     return [
-        f"Giá trị không nhận ra, {total:,} dòng bị từ chối — ".replace(",", ".")
+        f"{UNKNOWN_VALUES_NOTE}, {fmt_int(total)} dòng bị từ chối — "
         + "; ".join(parts)
         + f". Để nhận các giá trị này, thêm vào tệp {VOCABULARY_FILE_NAME} (đặt cạnh tệp dữ liệu) hoặc một tệp "
         f"dùng với --vocabulary TỆP các dòng «kind,word,value,source», ví dụ «{example}»; xem: cchc vocabulary"

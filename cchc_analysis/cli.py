@@ -162,14 +162,18 @@ def _finish_audit(
     args: argparse.Namespace, *, loads: Sequence, outputs: Sequence[dict], parameters: dict
 ) -> None:
     """Write the run stamp (``--stamp``) and the log (``--log``) of a successful run."""
-    from cchc_analysis.audit import input_record, run_stamp, write_stamp
+    from cchc_analysis.audit import file_record, input_record, run_stamp, write_stamp
+    from cchc_analysis.loaders.vocabulary import vocabulary_files
 
     if args.stamp:
+        words = [
+            file_record("vocabulary", f) for f in vocabulary_files(args.file, args.vocabulary) if f.is_file()
+        ]
         stamp = run_stamp(
             args.command,
             started=args.run_started,
             parameters={"file": str(args.file), **parameters, **_loader_options(args)},
-            inputs=[input_record("dossiers", load) for load in loads],
+            inputs=[input_record("dossiers", load) for load in loads] + words,
             outputs=outputs,
             officer_names=args.officer_names,
             log=str(args.log) if args.log else None,

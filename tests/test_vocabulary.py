@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 from pathlib import Path
 
@@ -379,3 +380,29 @@ def test_cchc_vocabulary_prints_the_merged_table(tmp_path: Path, capsys) -> None
     assert list(table.columns) == ["kind", "word", "value", "source", "origin"]
     assert (table["source"] != "").all()
     assert ((table["word"] == "Đã có KQ") & (table["value"] == "9")).sum() == 1
+
+
+def test_the_run_stamp_names_the_vocabulary_files(tmp_path: Path, capsys) -> None:
+    path = write(tmp_path / "a.csv", [*HEADER, "Trạng thái"], UNKNOWN_ROWS)
+    beside = vocabulary_file(tmp_path / VOCABULARY_FILE_NAME, "status,Đã có KQ,9,một cửa")
+    words = vocabulary_file(tmp_path / "w" / "mine.csv", "status,Xong,9,một cửa")
+    stamp = tmp_path / "stamp.json"
+    code, _, _ = run(["validate", path, "--vocabulary", words, "--stamp", stamp], capsys)
+    assert code == 0
+    inputs = json.loads(stamp.read_text(encoding="utf-8"))["inputs"]
+    assert inputs[0]["rows"]["loaded"] == 4
+    assert [Path(i["file"]).name for i in inputs if i["role"] == "vocabulary"] == [beside.name, words.name]
+
+
+def test_briefing_passes_its_vocabulary_to_the_notebook_loader(tmp_path: Path, monkeypatch) -> None:
+    """``cchc briefing --vocabulary`` reaches the notebook's kernel through CCHC_VOCABULARY, and only during the run."""
+    from cchc_analysis import briefing, briefing_data
+
+    path = write(tmp_path / "a.csv", [*HEADER, "Trạng thái"], UNKNOWN_ROWS)
+    words = vocabulary_file(tmp_path / "w" / "mine.csv", "status,Đã có KQ,9,một cửa", "status,Xong,9,một cửa")
+    monkeypatch.delenv(briefing.VOCABULARY_ENV, raising=False)
+    assert briefing_data.load(str(path)).accounting.loaded == 0
+    with briefing._vocabulary_env([words]):
+        assert briefing_data.load(str(path)).accounting.loaded == 4
+    assert briefing.VOCABULARY_ENV not in os.environ
+    assert briefing._load(path, "dossiers", [words]).accounting.loaded == 4

@@ -452,10 +452,30 @@ class _Plan:
     period: Period | None
 
 
-def _load(path: Path, role: str):
+def _load(path: Path, role: str, vocabulary: list[Path] | None = None):
     from cchc_analysis.loaders import load_dossiers
 
-    return load_dossiers(path)
+    return load_dossiers(path, vocabulary=vocabulary)
+
+
+#: The user vocabulary files of a briefing, passed to its notebook's kernel (``os.pathsep``-separated paths; read
+#: by :func:`cchc_analysis.briefing_data.load`).
+VOCABULARY_ENV = "CCHC_VOCABULARY"
+
+
+@contextlib.contextmanager
+def _vocabulary_env(files: list[Path] | None):
+    """Set :data:`VOCABULARY_ENV` for the notebook's kernel during the block, as it was afterwards."""
+    before = os.environ.get(VOCABULARY_ENV)
+    if files:
+        os.environ[VOCABULARY_ENV] = os.pathsep.join(str(f) for f in files)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(VOCABULARY_ENV, None)
+        else:
+            os.environ[VOCABULARY_ENV] = before
 
 
 def _check_covers(load, period: Period) -> None:
@@ -488,6 +508,7 @@ def build_briefing(
     notebook: str | None = None,
     browser: str | None = None,
     progress: Progress = print,
+    vocabulary: list[Path] | None = None,
 ) -> BriefingResult:
     """Execute a briefing notebook and write HTML, PDF, executed notebook and run stamp to ``<out_dir>/<period>/``.
 
@@ -511,6 +532,8 @@ def build_briefing(
         The browser that prints the PDF; by default :func:`find_browser`.
     progress : callable
         Receives one Vietnamese line per step (``print`` by default; ``lambda s: None`` for silence).
+    vocabulary : list of Path, optional
+        User vocabulary files (see :func:`cchc_analysis.loaders.load_dossiers`), for this load and the notebook's.
 
     Returns
     -------
@@ -536,8 +559,9 @@ def build_briefing(
     # Load the inputs here too: the stamp needs their hashes and row accounting, and a bad file should stop the
     # run with a clear message before a kernel starts.
     progress("Đọc dữ liệu đầu vào…")
-    current_load = _load(dossier_path or bundled_dossiers_path(), "dossiers")
-    previous_load = _load(previous_path, "previous_dossiers") if previous_path else None
+    vocabulary = [Path(v).expanduser().resolve() for v in vocabulary] if vocabulary else None
+    current_load = _load(dossier_path or bundled_dossiers_path(), "dossiers", vocabulary)
+    previous_load = _load(previous_path, "previous_dossiers", vocabulary) if previous_path else None
     synthetic = bool(current_load.synthetic or (previous_load is not None and previous_load.synthetic))
     for load in (current_load, previous_load):
         if load is not None:
@@ -546,6 +570,8 @@ def build_briefing(
                 f"Tệp {load.source} (SHA-256 {load.sha256}): đọc {a.read} dòng = nạp {a.loaded} + loại trừ "
                 f"{a.excluded} + bị từ chối {a.rejected}"
             )
+            for note in load.notes:
+                progress(f"Lưu ý ({load.source.name}): {note}")
 
     parameters: dict[str, object] = {"dossiers": str(dossier_path) if dossier_path else ""}
     if period is None and dossier_path is None and previous_path is None:
@@ -568,20 +594,21 @@ def build_briefing(
     folder = folder / label
 
     try:
-        return _execute_and_export(
-            nb_path,
-            parameters,
-            folder,
-            label,
-            title,
-            the_period,
-            synthetic,
-            current_load,
-            previous_load,
-            browser=browser,
-            log=log,
-            started=started,
-        )
+        with _vocabulary_env(vocabulary):
+            return _execute_and_export(
+                nb_path,
+                parameters,
+                folder,
+                label,
+                title,
+                the_period,
+                synthetic,
+                current_load,
+                previous_load,
+                browser=browser,
+                log=log,
+                started=started,
+            )
     except BaseException as exc:
         log.note(f"Lỗi, báo cáo chưa tạo xong: {type(exc).__name__}: {exc}")
         with contextlib.suppress(OSError):

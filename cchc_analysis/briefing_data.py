@@ -52,10 +52,17 @@ def resolve_path(text: object, default: Path) -> Path:
 
 
 def load(path_text: object = ""):
-    """Load a dossier file (blank → the bundled synthetic sample) with :func:`cchc_analysis.loaders.load_dossiers`."""
+    """Load a dossier file (blank → the bundled synthetic sample) with :func:`cchc_analysis.loaders.load_dossiers`.
+
+    The user vocabulary files of ``cchc briefing --vocabulary`` come through the environment variable
+    ``CCHC_VOCABULARY`` (a ``cchc_vocabulary.csv`` beside the file is used anyway).
+    """
+    import os
+
     from cchc_analysis.loaders import load_dossiers
 
-    return load_dossiers(resolve_path(path_text, BUNDLED_DOSSIERS))
+    files = [f for f in os.environ.get("CCHC_VOCABULARY", "").split(os.pathsep) if f]
+    return load_dossiers(resolve_path(path_text, BUNDLED_DOSSIERS), vocabulary=files or None)
 
 
 _DECLARED = re.compile(

@@ -47,6 +47,18 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="giữ tên cán bộ (mặc định: thay bằng mã bí danh ổn định «Cán bộ XXXXXXXX») / keep officers' names",
     )
+    _add_vocabulary_option(g)
+
+
+def _add_vocabulary_option(g: argparse._ActionsContainer) -> None:
+    g.add_argument(
+        "--vocabulary",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="tệp từ vựng CSV «kind,word,value,source» bổ sung tiêu đề cột và giá trị (trạng thái, kênh …); lặp lại "
+        "được; tệp cchc_vocabulary.csv cạnh tệp dữ liệu được dùng tự động / extra vocabulary file",
+    )
 
 
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
@@ -96,6 +108,7 @@ def _loader_options(args: argparse.Namespace) -> dict:
         "encoding": args.encoding,
         "strict": args.strict,
         "officer_names": args.officer_names,
+        "vocabulary": [str(v) for v in args.vocabulary] if args.vocabulary else None,
     }
 
 
@@ -149,14 +162,18 @@ def _finish_audit(
     args: argparse.Namespace, *, loads: Sequence, outputs: Sequence[dict], parameters: dict
 ) -> None:
     """Write the run stamp (``--stamp``) and the log (``--log``) of a successful run."""
-    from cchc_analysis.audit import input_record, run_stamp, write_stamp
+    from cchc_analysis.audit import file_record, input_record, run_stamp, write_stamp
+    from cchc_analysis.loaders.vocabulary import vocabulary_files
 
     if args.stamp:
+        words = [
+            file_record("vocabulary", f) for f in vocabulary_files(args.file, args.vocabulary) if f.is_file()
+        ]
         stamp = run_stamp(
             args.command,
             started=args.run_started,
             parameters={"file": str(args.file), **parameters, **_loader_options(args)},
-            inputs=[input_record("dossiers", load) for load in loads],
+            inputs=[input_record("dossiers", load) for load in loads] + words,
             outputs=outputs,
             officer_names=args.officer_names,
             log=str(args.log) if args.log else None,
@@ -189,6 +206,13 @@ def _warn_not_counted(args: argparse.Namespace, accounting) -> None:
         )
 
 
+def _print_notes(loads: Sequence) -> None:
+    """The loads' one-line notes (unknown values and how to add them …), on stderr."""
+    for load in loads:
+        for note in getattr(load, "notes", None) or []:
+            _progress(f"Lưu ý ({load.source.name}): {note}")
+
+
 def _text_record(role: str, text: str, fmt: str) -> dict:
     return {"role": role, "format": fmt, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
 
@@ -198,6 +222,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     from cchc_analysis.audit import file_record
     from cchc_analysis.loaders import load_dossiers
+    from cchc_analysis.loaders.vocabulary import UNKNOWN_VALUES_NOTE
     from cchc_analysis.outputs import write_csv
 
     result = load_dossiers(args.file, progress=_load_progress(args), **_loader_options(args))
@@ -214,6 +239,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             "sha256": result.sha256,
             "synthetic": result.synthetic,
             "rows": a.as_dict(),
+            "notes": result.notes,
             "dropped_columns": len(result.dropped_columns),
             "rejects_by_reason": result.rejects["reason_code"].value_counts().sort_index().to_dict(),
             "rejects": result.rejects.astype(object)
@@ -231,10 +257,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     )
     if result.dropped_columns:
         print(f"Đã bỏ {len(result.dropped_columns)} cột không dùng hoặc chứa thông tin cá nhân khi đọc.")
+    for note in result.notes:
+        if not note.startswith(UNKNOWN_VALUES_NOTE):  # validate lists those values below, one per line
+            print(f"Lưu ý: {note}")
     if len(result.rejects):
         print("\nDòng bị từ chối theo lý do:")
         for reason, n in result.rejects["reason"].value_counts().items():
             print(f"  {fmt_int(n):>7}  {reason}")
+        _print_unknown_values(result)
         shown = result.rejects.head(args.show)
         print(
             f"\n{min(args.show, len(result.rejects))} dòng đầu tiên bị từ chối (dòng | cột | giá trị | lý do):"
@@ -246,6 +276,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         if args.rejects:
             print(f"\nDanh sách đầy đủ: {args.rejects}")
     return EXIT_OK
+
+
+def _print_unknown_values(result) -> None:
+    """Validate's list of unknown values per column with their counts, and how to add them."""
+    from cchc_analysis.loaders import VOCABULARY_FILE_NAME, unknown_values
+
+    table = unknown_values(result.rejects, result.header_map)
+    if table.empty:
+        return
+    print("\nGiá trị không nhận ra (cột | giá trị | số dòng):")
+    for r in table.itertuples(index=False):
+        print(f"  {r.column} | «{r.value}» | {fmt_int(r.rows)}")
+    print(
+        f"Để nhận các giá trị này: thêm vào tệp {VOCABULARY_FILE_NAME} đặt cạnh tệp dữ liệu (hoặc một tệp dùng với "
+        "--vocabulary TỆP) một dòng «kind,word,value,source» cho mỗi giá trị, ví dụ "
+        f"«{table['kind'].iloc[0]},{table['value'].iloc[0]},<giá trị>,<nguồn>»; các loại và giá trị: cchc vocabulary"
+    )
 
 
 def _cmd_kpis(args: argparse.Namespace) -> int:
@@ -262,6 +309,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     )
     for load in report.sources:
         _log_load(args, load)
+    _print_notes(report.sources)
     _warn_not_counted(args, report.accounting)
     args.run_log.note(
         f"Kỳ báo cáo {report.period.start:%d/%m/%Y}–{report.period.end:%d/%m/%Y}; {len(report.table)} nhóm"
@@ -300,6 +348,7 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
         )
     result = load_dossiers(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
+    _print_notes([result])
     _warn_not_counted(args, result.accounting)
     table = bieu06_table(result.dossiers, period, granularity=args.granularity)
     units = result.dossiers["unit"].dropna().unique() if "unit" in result.dossiers else []
@@ -343,6 +392,25 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK  # failed checks are findings, not errors
 
 
+def _cmd_vocabulary(args: argparse.Namespace) -> int:
+    from cchc_analysis.loaders import load_vocabulary
+    from cchc_analysis.outputs import neutralise_frame
+
+    table = load_vocabulary(args.data, args.vocabulary).table
+    if args.format == "csv":
+        sys.stdout.write(neutralise_frame(table).to_csv(index=False, lineterminator="\n"))
+        return EXIT_OK
+    widths = {c: min(40, max(len(c), *(len(str(v)) for v in table[c]))) for c in ("kind", "word", "value")}
+    print("  ".join(c.ljust(widths[c]) for c in ("kind", "word", "value")) + "  source")
+    for r in table.itertuples(index=False):
+        origin = "" if r.origin.startswith("cchc_analysis") else f" [{r.origin}]"
+        print(
+            "  ".join(str(getattr(r, c)).ljust(widths[c]) for c in ("kind", "word", "value"))
+            + f"  {r.source}{origin}"
+        )
+    return EXIT_OK
+
+
 def _cmd_briefing(args: argparse.Namespace) -> int:
     from cchc_analysis.briefing import build_briefing
 
@@ -353,6 +421,7 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
         args.out,
         notebook=args.notebook,
         progress=_progress,
+        vocabulary=args.vocabulary,
     )
     print(result.message)
     return EXIT_OK
@@ -443,7 +512,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", type=Path, metavar="FILE", help="tệp hồ sơ kỳ trước để so sánh (tuỳ chọn)")
     p.add_argument("--out", type=Path, metavar="DIR", help="thư mục xuất (mặc định: exports/)")
     p.add_argument("--notebook", help="sổ khác trong notebooks/ để chạy với cùng tham số")
+    _add_vocabulary_option(p)
     p.set_defaults(handler=_cmd_briefing)
+
+    p = sub.add_parser(
+        "vocabulary",
+        help="in bảng từ vựng đang dùng: tiêu đề cột và giá trị (trạng thái, kênh, mức độ, có/không …), kèm nguồn",
+        description="In bảng từ vựng của gói (reference/value_vocabulary.csv, reference/header_aliases.csv) gộp với "
+        "các tệp từ vựng của người dùng (--vocabulary, và cchc_vocabulary.csv cạnh tệp dữ liệu DATA nếu có). Cột: "
+        "kind, word, value, source. Thêm từ mới: ghi một dòng cùng các cột vào cchc_vocabulary.csv.",
+    )
+    p.add_argument(
+        "data",
+        type=Path,
+        nargs="?",
+        help="tệp hoặc thư mục dữ liệu (để dùng cchc_vocabulary.csv bên cạnh nó)",
+    )
+    _add_vocabulary_option(p)
+    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.set_defaults(handler=_cmd_vocabulary)
 
     return parser
 

@@ -21,7 +21,14 @@ import pandas as pd
 from cchc_analysis.dossier_ids import KnownIds
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct
-from cchc_analysis.loaders import LoadResult, RowAccounting, load_dossiers_by_part, received_span_hint
+from cchc_analysis.loaders import (
+    VOCABULARY_FILE_NAME,
+    LoadResult,
+    RowAccounting,
+    load_dossiers_by_part,
+    load_vocabulary,
+    received_span_hint,
+)
 from cchc_analysis.periods import Period, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
@@ -69,7 +76,10 @@ def dossier_files(path: str | Path) -> list[Path]:
         files = sorted(
             f
             for f in p.iterdir()
-            if f.is_file() and f.suffix.lower() in DOSSIER_SUFFIXES and not f.name.startswith(".")
+            if f.is_file()
+            and f.suffix.lower() in DOSSIER_SUFFIXES
+            and not f.name.startswith(".")
+            and f.name.lower() != VOCABULARY_FILE_NAME  # the folder's vocabulary, not a dossier file
         )
         if not files:
             raise InputError(
@@ -244,6 +254,8 @@ def build_kpi_report(
     files = dossier_files(path)
     columns = normalise_by(by)
     options = {"columns": _load_columns(columns), **(load_options or {})}
+    if Path(path).is_dir():  # the folder's cchc_vocabulary.csv applies to every file in it
+        options["vocabulary"] = load_vocabulary(path, options.get("vocabulary"))
     target = period if period is not None else _hinted_period(files)
     repeated: np.ndarray | None = None  # hashes of the ids loaded more than once, once known
     reading: dict = {"by": columns, "granularity": granularity, "options": options, "progress": progress}

@@ -25,6 +25,7 @@ from cchc_analysis import schema
 from cchc_analysis.errors import InputError
 from cchc_analysis.loaders import (
     PERSONAL,
+    UNUSED,
     LoadResult,
     RowAccounting,
     classify_header,
@@ -359,14 +360,19 @@ EXPECTED = {
 
 
 def test_alias_table_covers_every_canonical_column() -> None:
-    assert set(ALIASES["canonical"]) == set(schema.CANONICAL_COLUMNS) | {PERSONAL}
+    assert set(ALIASES["canonical"]) == set(schema.CANONICAL_COLUMNS) | {PERSONAL, UNUSED}
     for name in schema.CANONICAL_COLUMNS:
         assert classify_header(name) == name
 
 
 @pytest.mark.parametrize(
     ("canonical", "header"),
-    [tuple(r) for r in ALIASES.loc[ALIASES["canonical"] != PERSONAL, ["canonical", "header"]].to_numpy()],
+    [
+        tuple(r)
+        for r in ALIASES.loc[
+            ~ALIASES["canonical"].isin([PERSONAL, UNUSED]), ["canonical", "header"]
+        ].to_numpy()
+    ],
 )
 def test_every_alias_of_every_column(tmp_path: Path, canonical: str, header: str) -> None:
     columns = dict(zip(schema.REQUIRED_COLUMNS, HEADER, strict=True))
@@ -679,7 +685,7 @@ def test_fee_amounts(tmp_path: Path, text: str, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"), [("2", True), ("1", True), ("0", False), ("Có", True), ("3", None)]
+    ("text", "expected"), [("2", True), ("1", True), ("0", False), ("3", False), ("Có", True), ("4", None)]
 )
 def test_paid_online_dvcqg_codes(tmp_path: Path, text: str, expected: bool | None) -> None:
     result = load(write_csv(tmp_path, [[*GOOD, text]], [*HEADER, "DuocThanhToanTrucTuyen"]))

@@ -1,7 +1,7 @@
 """Load dossier exports (CSV, Excel, Parquet) into the canonical dossier frame of SPEC §2.
 
 :func:`load_dossiers` is the one entry point. It finds the header row (title lines above it are kept aside),
-maps headers to canonical names with ``reference/header_aliases.csv``, drops personal-data columns, parses
+maps headers to canonical names with ``reference/header_aliases.csv`` (plus the user's vocabulary files), drops personal-data columns, parses
 day-first dates, booleans, channels, statuses and satisfaction ratings, and accounts for every data row:
 each ends as exactly one of *loaded*, *excluded* (DVCQG status 1 or 3: never received) or *rejected* (with
 the file's row number, the column, the raw value and a Vietnamese reason).
@@ -44,7 +44,8 @@ One module per concern; this package's namespace is the public API.
 - :mod:`.headers` — the header row and the header aliases (``reference/header_aliases.csv``);
 - :mod:`.cleaning` — cell text (NFC, blanks, invisible characters);
 - :mod:`.dates` — day-first dates;
-- :mod:`.vocabulary` — the value words (status, channel, online level, yes/no, satisfaction);
+- :mod:`.vocabulary` — the value words (status, channel, online level, yes/no, paid, satisfaction), read from
+  ``reference/value_vocabulary.csv`` and the user's vocabulary files; «Đã có kết quả» is understood there;
 - :mod:`.accounting` — row accounting, rejects and their reasons;
 - :mod:`.build` — raw table → canonical frame, and the entry points.
 """
@@ -55,18 +56,23 @@ from cchc_analysis.loaders.dates import parse_dates
 from cchc_analysis.loaders.headers import (
     HEADER_SEARCH_ROWS,
     PERSONAL,
+    UNUSED,
     accepted_headers,
     classify_header,
     header_aliases,
 )
+from cchc_analysis.loaders.vocabulary import VOCABULARY_FILE_NAME, Vocabulary, load_vocabulary, unknown_values
 from cchc_analysis.text import fold, header_key
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
     "PERSONAL",
     "REJECT_COLUMNS",
+    "UNUSED",
+    "VOCABULARY_FILE_NAME",
     "LoadResult",
     "RowAccounting",
+    "Vocabulary",
     "accepted_headers",
     "classify_header",
     "fold",
@@ -74,6 +80,8 @@ __all__ = [
     "header_key",
     "load_dossiers",
     "load_dossiers_by_part",
+    "load_vocabulary",
     "parse_dates",
     "received_span_hint",
+    "unknown_values",
 ]

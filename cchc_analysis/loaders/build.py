@@ -24,7 +24,7 @@ from cchc_analysis.loaders.cleaning import _blank_mask, _clean_text, fold
 from cchc_analysis.loaders.csv_reader import _read_csv
 from cchc_analysis.loaders.dates import DATE_DTYPE
 from cchc_analysis.loaders.excel import _read_excel
-from cchc_analysis.loaders.headers import _plan_headers
+from cchc_analysis.loaders.headers import _plan_headers, using_headers
 from cchc_analysis.loaders.parquet import (
     PARQUET_PART_ROWS,
     PARQUET_WORKERS,
@@ -33,7 +33,13 @@ from cchc_analysis.loaders.parquet import (
     _read_parquet,
 )
 from cchc_analysis.loaders.sniffing import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, _RawTable
-from cchc_analysis.loaders.vocabulary import _convert, _refine_channel
+from cchc_analysis.loaders.vocabulary import (
+    Vocabulary,
+    _convert,
+    _refine_channel,
+    load_vocabulary,
+    unknown_values_note,
+)
 from cchc_analysis.privacy import mask_personal_array, mask_personal_text, pseudonymise_officers
 
 
@@ -81,6 +87,7 @@ def _build(
     strict: bool,
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
+    vocabulary: Vocabulary | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, RowAccounting, dict[str, str], list[str], np.ndarray]:
     plan = raw.plan
     columns, row_numbers, too_many = _without_blank_rows(raw)
@@ -94,7 +101,7 @@ def _build(
         header_map[plan.headers[positions["resolved_at"]]] = "resolved_at"
     needed = _needed_columns(set(positions), wanted)
     converted = {
-        name: _convert(name, columns[positions[name]], raw.excel)
+        name: _convert(name, columns[positions[name]], raw.excel, vocabulary)
         for name in schema.CANONICAL_COLUMNS
         if name in needed
     }
@@ -317,6 +324,7 @@ def load_dossiers(
     progress: Callable[[int, int | None], None] | None = None,
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
+    vocabulary: str | Path | Iterable[str | Path] | Vocabulary | None = None,
 ) -> LoadResult:
     """Load a dossier export (CSV, Excel or Parquet) into the canonical dossier frame.
 
@@ -348,6 +356,10 @@ def load_dossiers(
         Keep officers' names in ``officer``. By default each name is replaced by a stable pseudonym
         (``"Cán bộ K7Q2MZ4D"``, see :mod:`cchc_analysis.privacy`), so that no person's name reaches an output.
         ID-card numbers, phone numbers and e-mail addresses typed into kept text columns are always masked.
+    vocabulary : path or list of paths, optional
+        User vocabulary files (``kind, word, value, source``; see :mod:`cchc_analysis.loaders.vocabulary`) that
+        extend the package's header aliases and value words. A ``cchc_vocabulary.csv`` beside the data file is
+        merged first, automatically.
 
     Returns
     -------
@@ -361,7 +373,7 @@ def load_dossiers(
         For a file that cannot be loaded (missing, empty, unknown extension, wrong content for its
         extension, damaged or password-protected workbook, undecodable text, no header row in the first
         20 rows, a missing required column, two columns for one canonical field), and in strict mode for
-        the first rejected row.
+        the first rejected row; for a vocabulary file with a bad row (naming the row, column and value).
 
     Examples
     --------
@@ -371,6 +383,36 @@ def load_dossiers(
     """
     path = Path(path)
     wanted = _check_columns(columns)
+    words = load_vocabulary(path, vocabulary)
+    with using_headers(words.headers):
+        return _load_file(
+            path,
+            wanted,
+            words,
+            sheet,
+            delimiter,
+            encoding,
+            strict,
+            keep_unknown,
+            progress,
+            known_ids,
+            officer_names,
+        )
+
+
+def _load_file(
+    path: Path,
+    wanted: set[str] | None,
+    words: Vocabulary,
+    sheet: str | int | None,
+    delimiter: str | None,
+    encoding: str | None,
+    strict: bool,
+    keep_unknown: bool,
+    progress: Callable[[int, int | None], None] | None,
+    known_ids: KnownIds | Iterable[str] | None,
+    officer_names: bool,
+) -> LoadResult:
     suffix = path.suffix.lower()
     supported = CSV_EXTENSIONS | EXCEL_EXTENSIONS | PARQUET_EXTENSIONS
     if suffix not in supported:
@@ -412,6 +454,7 @@ def load_dossiers(
         strict=strict,
         known_ids=known_ids,
         officer_names=officer_names,
+        vocabulary=words,
     )
     if progress is not None:
         progress(accounting.read, accounting.read)
@@ -428,6 +471,7 @@ def load_dossiers(
         dropped_columns=dropped,
         title_lines=raw.title_lines,
         id_hashes=hashes,
+        notes=unknown_values_note(rejects, header_map),
     )
 
 
@@ -442,6 +486,7 @@ def load_dossiers_by_part(
     progress: Callable[[int, int | None], None] | None = None,
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
+    vocabulary: str | Path | Iterable[str | Path] | Vocabulary | None = None,
     **options: object,
 ) -> LoadResult:
     """Load a dossier file part by part, so that memory is bounded by a part rather than by the file.
@@ -466,7 +511,7 @@ def load_dossiers_by_part(
         so ids repeated across parts are rejected too. Without it, each part is checked for repeated ids on its
         own, and the caller checks across parts with the parts' ``id_hashes`` (as :mod:`cchc_analysis.kpis`
         does: one sort of all the hashes shows there is no repeat, the usual case).
-    strict, keep_unknown, columns, progress, officer_names, **options
+    strict, keep_unknown, columns, progress, officer_names, vocabulary, **options
         As for :func:`load_dossiers` (``sheet``, ``delimiter``, ``encoding`` for CSV and Excel files).
 
     Returns
@@ -475,12 +520,12 @@ def load_dossiers_by_part(
         The whole file: accounting, rejected and excluded rows, ``id_hashes`` of all loaded rows, SHA-256; its
         ``dossiers`` frame is empty (the rows went to ``consume``).
     """
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
     from dataclasses import replace
 
     path = Path(path)
+    words = load_vocabulary(path, vocabulary)
     common = {
+        "vocabulary": words,
         "strict": strict,
         "keep_unknown": keep_unknown,
         "columns": columns,
@@ -491,6 +536,28 @@ def load_dossiers_by_part(
         whole = load_dossiers(path, known_ids=known_ids, **common, **options)  # type: ignore[arg-type]
         consume(whole)
         return replace(whole, dossiers=whole.dossiers.iloc[0:0].copy())  # a copy: a slice would keep the rows
+    with using_headers(words.headers):
+        return _load_parts(path, consume, part_rows, known_ids, **common)  # type: ignore[arg-type]
+
+
+def _load_parts(
+    path: Path,
+    consume: Callable[[LoadResult], None],
+    part_rows: int | None,
+    known_ids: KnownIds | Iterable[str] | None,
+    *,
+    strict: bool,
+    keep_unknown: bool,
+    columns: Iterable[str] | None,
+    progress: Callable[[int, int | None], None] | None,
+    officer_names: bool,
+    vocabulary: Vocabulary,
+) -> LoadResult:
+    """:func:`load_dossiers_by_part` for a Parquet file (headers are classified by the caller's vocabulary)."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
     wanted = _check_columns(columns)
     known = known_ids if known_ids is None or isinstance(known_ids, KnownIds) else KnownIds(known_ids)
     try:
@@ -516,6 +583,7 @@ def load_dossiers_by_part(
             strict=strict,
             known_ids=known,
             officer_names=officer_names,
+            vocabulary=vocabulary,
         )
         part = LoadResult(
             dossiers=dossiers,
@@ -556,9 +624,11 @@ def load_dossiers_by_part(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         digest = sha.result()
+    rejects = _concat_records([r.rejects for r in parts])
     return replace(
         parts[0],
-        rejects=_concat_records([r.rejects for r in parts]),
+        rejects=rejects,
+        notes=unknown_values_note(rejects, parts[0].header_map),
         excluded=_concat_records([r.excluded for r in parts]),
         accounting=sum((r.accounting for r in parts), RowAccounting(0, 0, 0, 0)),
         sha256=digest,

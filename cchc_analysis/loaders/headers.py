@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +19,26 @@ from cchc_analysis.loaders.cleaning import _cell_text, header_key
 
 #: Canonical name given to personal-data headers in ``header_aliases.csv``.
 PERSONAL = "__personal__"
+
+
+#: Canonical name of headers that are known but not used (``MaTTHC``, ``NgayNopHoSo`` …): recognised, so that they
+#: are neither taken for personal data nor reported as unknown, and dropped like any column the package does not use.
+UNUSED = "__unused__"
+
+
+#: The header lookup of the load under way (header key → canonical name): the package's aliases merged with the
+#: user's vocabulary files, set by :func:`using_headers` around a load; None means the package's aliases only.
+_ACTIVE_HEADERS: ContextVar[dict[str, str] | None] = ContextVar("cchc_active_headers", default=None)
+
+
+@contextmanager
+def using_headers(lookup: dict[str, str] | None) -> Iterator[None]:
+    """Classify headers with ``lookup`` (a merged vocabulary's headers) inside the block."""
+    token = _ACTIVE_HEADERS.set(lookup)
+    try:
+        yield
+    finally:
+        _ACTIVE_HEADERS.reset(token)
 
 
 #: A header whose folded form (no spaces) contains one of these is personal data even if it is not listed.
@@ -39,7 +62,7 @@ HEADER_SEARCH_ROWS = 20
 
 
 def header_aliases() -> pd.DataFrame:
-    """The alias table ``reference/header_aliases.csv`` (``canonical, header``) with a ``key`` column."""
+    """The alias table ``reference/header_aliases.csv`` (``canonical, header, source``) with a ``key`` column."""
     return _alias_table().copy()
 
 
@@ -64,7 +87,8 @@ def _alias_lookup() -> dict[str, str]:
 
 
 def classify_header(header: object) -> str | None:
-    """Canonical name of a header, :data:`PERSONAL` for personal data, or None when unknown.
+    """Canonical name of a header, :data:`PERSONAL` for personal data, :data:`UNUSED` for a known header the
+    package does not use, or None when unknown.
 
     Examples
     --------
@@ -74,7 +98,8 @@ def classify_header(header: object) -> str | None:
     key = header_key(header)
     if not key:
         return None
-    lookup = _alias_lookup()
+    active = _ACTIVE_HEADERS.get()
+    lookup = _alias_lookup() if active is None else active
     if key in lookup:
         return lookup[key]
     bare = header_key(re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", str(header)))  # "Ngày tiếp nhận (dd/mm/yyyy)"
@@ -141,7 +166,7 @@ def _plan_headers(headers: list[str], file: object, *, check_duplicates: bool = 
         kind = classify_header(header)
         if kind == PERSONAL:
             personal.append(i)
-        elif kind is None:
+        elif kind is None or kind == UNUSED:  # unused: recognised, and dropped like an unknown column
             unknown.append(i)
         elif kind in canonical:
             if check_duplicates:

@@ -47,6 +47,12 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="giữ tên cán bộ (mặc định: thay bằng mã bí danh ổn định «Cán bộ XXXXXXXX») / keep officers' names",
     )
+    g.add_argument(
+        "--month-first",
+        action="store_true",
+        help="đọc các ô kiểu ngày của tệp Excel (ngày dạng chữ nn/nn/yyyy của tệp CSV) theo thứ tự tháng/ngày, "
+        "khi bảng tính đã đảo ngày và tháng (máy đặt vùng Hoa Kỳ) / read date cells month first",
+    )
 
 
 def _add_audit_options(p: argparse.ArgumentParser) -> None:
@@ -96,6 +102,7 @@ def _loader_options(args: argparse.Namespace) -> dict:
         "encoding": args.encoding,
         "strict": args.strict,
         "officer_names": args.officer_names,
+        "month_first_cells": args.month_first,
     }
 
 

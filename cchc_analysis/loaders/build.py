@@ -22,7 +22,7 @@ from cchc_analysis.errors import InputError
 from cchc_analysis.loaders.accounting import LoadResult, RowAccounting, _display_value, _reason, _record_frame
 from cchc_analysis.loaders.cleaning import _blank_mask, _clean_text, fold
 from cchc_analysis.loaders.csv_reader import _read_csv
-from cchc_analysis.loaders.dates import DATE_DTYPE
+from cchc_analysis.loaders.dates import DATE_DTYPE, date_order_error
 from cchc_analysis.loaders.excel import _read_excel
 from cchc_analysis.loaders.headers import _plan_headers
 from cchc_analysis.loaders.parquet import (
@@ -81,6 +81,7 @@ def _build(
     strict: bool,
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
+    month_first_cells: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, RowAccounting, dict[str, str], list[str], np.ndarray]:
     plan = raw.plan
     columns, row_numbers, too_many = _without_blank_rows(raw)
@@ -94,10 +95,18 @@ def _build(
         header_map[plan.headers[positions["resolved_at"]]] = "resolved_at"
     needed = _needed_columns(set(positions), wanted)
     converted = {
-        name: _convert(name, columns[positions[name]], raw.excel)
+        name: _convert(name, columns[positions[name]], raw.excel, month_first_cells)
         for name in schema.CANONICAL_COLUMNS
         if name in needed
     }
+    for name, column in converted.items():  # dates that look month first: refused, never read swapped
+        if column.order_problem is not None:
+            raise date_order_error(
+                column.order_problem,
+                file=file_label,
+                column=plan.headers[positions[name]],
+                row_numbers=row_numbers,
+            )
 
     # Problems, in SPEC column order; each row keeps its first one.
     problems: list[tuple[str, str | None]] = []
@@ -317,6 +326,7 @@ def load_dossiers(
     progress: Callable[[int, int | None], None] | None = None,
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
+    month_first_cells: bool = False,
 ) -> LoadResult:
     """Load a dossier export (CSV, Excel or Parquet) into the canonical dossier frame.
 
@@ -348,6 +358,10 @@ def load_dossiers(
         Keep officers' names in ``officer``. By default each name is replaced by a stable pseudonym
         (``"Cán bộ K7Q2MZ4D"``, see :mod:`cchc_analysis.privacy`), so that no person's name reaches an output.
         ID-card numbers, phone numbers and e-mail addresses typed into kept text columns are always masked.
+    month_first_cells : bool
+        Undo a day/month swap (``--month-first``): a workbook's date cells are read with day and month exchanged
+        (its text cells as they are); a text file's ``nn/nn/yyyy`` dates are read month first. Without it, a
+        date column that looks month first is refused (:func:`~cchc_analysis.loaders.dates.date_order_problem`).
 
     Returns
     -------
@@ -360,8 +374,8 @@ def load_dossiers(
     InputError
         For a file that cannot be loaded (missing, empty, unknown extension, wrong content for its
         extension, damaged or password-protected workbook, undecodable text, no header row in the first
-        20 rows, a missing required column, two columns for one canonical field), and in strict mode for
-        the first rejected row.
+        20 rows, a missing required column, two columns for one canonical field, a date column that looks
+        month first), and in strict mode for the first rejected row.
 
     Examples
     --------
@@ -412,6 +426,7 @@ def load_dossiers(
         strict=strict,
         known_ids=known_ids,
         officer_names=officer_names,
+        month_first_cells=month_first_cells,
     )
     if progress is not None:
         progress(accounting.read, accounting.read)
@@ -442,6 +457,7 @@ def load_dossiers_by_part(
     progress: Callable[[int, int | None], None] | None = None,
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
+    month_first_cells: bool = False,
     **options: object,
 ) -> LoadResult:
     """Load a dossier file part by part, so that memory is bounded by a part rather than by the file.
@@ -466,7 +482,7 @@ def load_dossiers_by_part(
         so ids repeated across parts are rejected too. Without it, each part is checked for repeated ids on its
         own, and the caller checks across parts with the parts' ``id_hashes`` (as :mod:`cchc_analysis.kpis`
         does: one sort of all the hashes shows there is no repeat, the usual case).
-    strict, keep_unknown, columns, progress, officer_names, **options
+    strict, keep_unknown, columns, progress, officer_names, month_first_cells, **options
         As for :func:`load_dossiers` (``sheet``, ``delimiter``, ``encoding`` for CSV and Excel files).
 
     Returns
@@ -486,6 +502,7 @@ def load_dossiers_by_part(
         "columns": columns,
         "progress": progress,
         "officer_names": officer_names,
+        "month_first_cells": month_first_cells,
     }
     if path.suffix.lower() not in PARQUET_EXTENSIONS or not path.is_file() or path.stat().st_size == 0:
         whole = load_dossiers(path, known_ids=known_ids, **common, **options)  # type: ignore[arg-type]
@@ -516,6 +533,7 @@ def load_dossiers_by_part(
             strict=strict,
             known_ids=known,
             officer_names=officer_names,
+            month_first_cells=month_first_cells,
         )
         part = LoadResult(
             dossiers=dossiers,

@@ -295,7 +295,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
 
 def _cmd_bieu06(args: argparse.Namespace) -> int:
     from cchc_analysis.audit import file_record
-    from cchc_analysis.bieu06 import bieu06_table, write_bieu06_xlsx
+    from cchc_analysis.bieu06 import bieu06_table, no_deadline_note, write_bieu06_xlsx
     from cchc_analysis.loaders import load_dossiers
 
     period = _period(args, required=True)
@@ -333,6 +333,8 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
     }
     _finish_audit(args, loads=[result], outputs=[file_record("bieu06", out)], parameters=parameters)
     print(message)
+    if no_deadline_note(table):
+        print(no_deadline_note(table))
     if result.synthetic:
         print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
     return EXIT_OK

@@ -393,3 +393,29 @@ def test_compact_portal_dates_as_text_and_as_numbers(tmp_path):
         pd.Timestamp("2026-04-14 08:00"),
     ]
     assert result.dossiers["resolved_at"].iloc[1] == pd.Timestamp("2026-04-15 16:30")
+
+
+def test_briefing_highlights_say_how_many_have_no_deadline():
+    from types import SimpleNamespace
+
+    from cchc_analysis import narrative
+    from cchc_analysis.periods import parse_period
+    from cchc_analysis.rates import add_rates
+
+    period = parse_period("2026-04")
+    rates = add_rates(count_dossiers(frame(NO_DEADLINE_ROWS), period))
+    q = SimpleNamespace(
+        rates=rates,
+        previous_rates=None,
+        previous=parse_period("2026-03"),
+        complete=True,
+        counted=period,
+        progress=pd.DataFrame(),
+    )
+    text = str(narrative.quarter_highlights(q))
+    assert "Trong đó 3 hồ sơ không có thời hạn giải quyết" in text
+    assert "đúng hạn 1, quá hạn 1" in text  # A on time, D late
+    without = add_rates(count_dossiers(frame([r for r in NO_DEADLINE_ROWS if r[1]]), period))
+    assert "không có thời hạn" not in str(
+        narrative.quarter_highlights(SimpleNamespace(**{**vars(q), "rates": without}))
+    )

@@ -399,6 +399,10 @@ def date_order_problem(raw: pd.Series, status: np.ndarray, *, excel: bool) -> Da
             return None
         return _month_first_text(_clean_text(raw), np.arange(n))
     objects = raw.to_numpy(dtype=object)
+    is_text = np.fromiter((isinstance(v, str) for v in objects), dtype=bool, count=n)
+    text_rows = np.flatnonzero(is_text)
+    if not len(text_rows):  # a column of date cells only (a normal workbook): nothing shows a swap
+        return None
     native = np.fromiter(
         (
             isinstance(v, (datetime, date, np.datetime64))
@@ -413,10 +417,6 @@ def date_order_problem(raw: pd.Series, status: np.ndarray, *, excel: bool) -> Da
         dtype=bool,
         count=n,
     )
-    is_text = np.fromiter((isinstance(v, str) for v in objects), dtype=bool, count=n)
-    text_rows = np.flatnonzero(is_text)
-    if not len(text_rows):
-        return None
     text = _clean_text(pd.Series(objects[text_rows], dtype=object))
     native_rows = np.flatnonzero(native & (status == _DATE_OK))
     if not len(native_rows):

@@ -11,7 +11,7 @@ For a reporting period ``[F, T]`` (calendar dates, both inclusive), comparing ca
   ``due >= T`` and *overdue* (quá hạn) ``due < T``;
 - *no deadline* (không có thời hạn): in scope with a blank ``due`` (a procedure without a fixed time limit). Such a
   dossier cannot be early or late: resolved, it is *on time*; pending, it is *within deadline* (see
-  docs/assumptions.md, "Dossiers without a deadline"). So every identity of the form holds with them in it.
+  docs/assumptions.md §2b). So every identity of the form holds with them in it.
 
 With ``granularity="datetime"`` full timestamps are compared instead: ``F`` is the start of day ``F``, "on or
 before ``T``" means before the end of day ``T``, and a pending dossier is within its deadline when ``due`` is at

@@ -252,9 +252,8 @@ def random_dossiers(draw):
     rows = []
     for _ in range(n):
         received = draw(day)
-        due = draw(
-            st.one_of(st.none(), st.integers(0, 30).map(lambda x, r=received: r + x))
-        )  # None: no deadline
+        # None: a blank due date (no deadline)
+        due = draw(st.one_of(st.none(), st.integers(0, 30).map(lambda x, r=received: r + x)))
         resolved = draw(st.one_of(st.none(), st.integers(0, 40).map(lambda x, r=received: r + x)))
         hour = draw(st.integers(0, 23))
         rows.append(

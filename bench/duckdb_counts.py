@@ -3,13 +3,13 @@
 The definitions of SPEC §3 are written here again, in SQL, independently of ``cchc_analysis.rates``: calendar
 dates (``CAST … AS DATE``), the period from the earliest to the latest receipt date, a group for each
 (unit, quarter) with a dossier in scope. Rows the package would not count are left out the simple way (status
-1 or 3, a blank date, a due or resolution date before receipt). The dossier ids are not read: the package checks
+1 or 3, a blank receipt date, a due or resolution date before receipt; a blank due date is no deadline). The dossier ids are not read: the package checks
 each one (blank or repeated → rejected), DuckDB here does not — the generator's ids are unique and non-blank,
 and the reference stays as fast as plain SQL gets.
 
     python bench/duckdb_counts.py FILE.parquet [--from 2025-01-01 --to 2025-12-31] --out counts.json
 
-Writes ``{"period": {"from", "to"}, "groups": [{"unit", "quarter", <22 counts>}, …]}`` (groups sorted by key).
+Writes ``{"period": {"from", "to"}, "groups": [{"unit", "quarter", <23 counts>}, …]}`` (groups sorted by key).
 DuckDB is a benchmark-only dependency (``pip install -e ".[bench]"``).
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-#: The 22 counts of SPEC §3 (the order of ``cchc_analysis.rates.COUNT_COLUMNS``): conditions on the rows in scope.
+#: The 23 counts of SPEC §3 (the order of ``cchc_analysis.rates.COUNT_COLUMNS``): conditions on the rows in scope.
 CONDITIONS: dict[str, str] = {
     "in_scope": "true",
     "new": "new",
@@ -31,11 +31,12 @@ CONDITIONS: dict[str, str] = {
     "carried_over": "NOT new",
     "resolved": "done",
     "early": "done AND s < du",
-    "on_time": "done AND s = du",
+    "on_time": "done AND (du IS NULL OR s = du)",  # no deadline: on time (docs/assumptions.md)
     "late": "done AND s > du",
     "pending": "NOT done",
-    "pending_within": "NOT done AND du >= DATE '{T}'",
+    "pending_within": "NOT done AND (du IS NULL OR du >= DATE '{T}')",
     "pending_overdue": "NOT done AND du < DATE '{T}'",
+    "no_deadline": "du IS NULL",
     "full_online": "new AND channel = 'full_online'",
     "partial_online": "new AND channel = 'partial_online'",
     "digitized": "new AND digitized",
@@ -55,8 +56,8 @@ VALID_ROWS = """
            channel, digitized, data_reused, fee_required, paid_online, satisfaction, complaint, home_delivery
     FROM read_parquet(?)
     WHERE coalesce(status, 0) NOT IN (1, 3)
-      AND received_at IS NOT NULL AND due_at IS NOT NULL
-      AND CAST(due_at AS DATE) >= CAST(received_at AS DATE)
+      AND received_at IS NOT NULL
+      AND (due_at IS NULL OR CAST(due_at AS DATE) >= CAST(received_at AS DATE))
       AND (resolved_at IS NULL OR CAST(resolved_at AS DATE) >= CAST(received_at AS DATE))
 """
 

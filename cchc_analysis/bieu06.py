@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_analysis.formatting import fmt_date
+from cchc_analysis.formatting import fmt_date, fmt_int
 from cchc_analysis.outputs import atomic_path, xlsx_cell_text
-from cchc_analysis.rates import check_identities, count_dossiers
+from cchc_analysis.rates import check_identities, classify_dossiers, count_dossiers
 
 #: (canonical column of the table, count column it comes from).
 BIEU06_COUNTS: tuple[tuple[str, str], ...] = (
@@ -70,7 +70,9 @@ def bieu06_table(
     -------
     DataFrame
         Columns ``BIEU06_COLUMNS``; ``stt`` is 1, 2, … for the fields and NA for the total row, whose ``field``
-        is ``"Tổng cộng"``. A blank field is shown as ``"(Chưa xác định lĩnh vực)"``.
+        is ``"Tổng cộng"``. A blank field is shown as ``"(Chưa xác định lĩnh vực)"``. ``attrs["no_deadline"]``
+        holds ``(in scope, resolved, pending)`` of the dossiers without a deadline, which the form has no column
+        for: they are counted on time (resolved) or within deadline (pending) — see :mod:`cchc_analysis.rates`.
 
     Raises
     ------
@@ -95,7 +97,35 @@ def bieu06_table(
     for column, source in BIEU06_COUNTS:
         values = [*by_field[source].tolist(), total[source].iloc[0]]
         table[column] = pd.array(values, dtype="Int64")
+    no_deadline = int(total["no_deadline"].iloc[0])
+    resolved = 0
+    if no_deadline:
+        flags = classify_dossiers(dossiers, start, end, granularity=granularity)
+        resolved = int((flags["no_deadline"] & flags["resolved"]).sum())
+    table.attrs["no_deadline"] = (no_deadline, resolved, no_deadline - resolved)
     return table
+
+
+def no_deadline_note(table: pd.DataFrame) -> str | None:
+    """The line under the form about dossiers without a deadline (None when there are none).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame()
+    >>> t.attrs["no_deadline"] = (3, 2, 1)
+    >>> no_deadline_note(t)  # doctest: +NORMALIZE_WHITESPACE
+    'Trong đó 3 hồ sơ không có thời hạn giải quyết (thủ tục không quy định thời hạn): 2 đã giải quyết được tính
+    là đúng hạn (cột 9), 1 đang giải quyết được tính là trong hạn (cột 12).'
+    """
+    counts = table.attrs.get("no_deadline")
+    if not counts or not counts[0]:
+        return None
+    total, resolved, pending = counts
+    return (
+        f"Trong đó {fmt_int(total)} hồ sơ không có thời hạn giải quyết (thủ tục không quy định thời hạn): "
+        f"{fmt_int(resolved)} đã giải quyết được tính là đúng hạn (cột 9), {fmt_int(pending)} đang giải quyết "
+        "được tính là trong hạn (cột 12)."
+    )
 
 
 def write_bieu06_xlsx(
@@ -112,7 +142,8 @@ def write_bieu06_xlsx(
 
     The sheet has the form's name, a title, "Kỳ báo cáo: Từ ngày … đến ngày …", three header rows with merged
     cells, a row numbering the columns (1)…(13), the data rows and the total row in bold; and, for synthetic data,
-    a visible "Dữ liệu mô phỏng" line.
+    a visible "Dữ liệu mô phỏng" line. Under the table: how many dossiers have no deadline and where they are
+    counted (:func:`no_deadline_note`), then ``source_note``.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -194,6 +225,10 @@ def write_bieu06_xlsx(
             if is_total:
                 cell.font, cell.fill = bold, total_fill
     foot = numbers + len(table) + 2
+    deadline_note = no_deadline_note(table)
+    if deadline_note:
+        ws.cell(row=foot, column=1, value=xlsx_cell_text(deadline_note)).font = Font(italic=True)
+        foot += 1
     if source_note:
         ws.cell(row=foot, column=1, value=xlsx_cell_text(source_note)).font = Font(italic=True, size=9)
 

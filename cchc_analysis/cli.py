@@ -47,6 +47,12 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="giữ tên cán bộ (mặc định: thay bằng mã bí danh ổn định «Cán bộ XXXXXXXX») / keep officers' names",
     )
+    g.add_argument(
+        "--month-first",
+        action="store_true",
+        help="đọc các ô kiểu ngày của tệp Excel (ngày dạng chữ nn/nn/yyyy của tệp CSV) theo thứ tự tháng/ngày, "
+        "khi bảng tính đã đảo ngày và tháng (máy đặt vùng Hoa Kỳ) / read date cells month first",
+    )
     _add_vocabulary_option(g)
 
 
@@ -109,6 +115,7 @@ def _loader_options(args: argparse.Namespace) -> dict:
         "strict": args.strict,
         "officer_names": args.officer_names,
         "vocabulary": [str(v) for v in args.vocabulary] if args.vocabulary else None,
+        "month_first_cells": args.month_first,
     }
 
 
@@ -336,7 +343,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
 
 def _cmd_bieu06(args: argparse.Namespace) -> int:
     from cchc_analysis.audit import file_record
-    from cchc_analysis.bieu06 import bieu06_table, write_bieu06_xlsx
+    from cchc_analysis.bieu06 import bieu06_table, no_deadline_note, write_bieu06_xlsx
     from cchc_analysis.loaders import load_dossiers
 
     period = _period(args, required=True)
@@ -375,6 +382,8 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
     }
     _finish_audit(args, loads=[result], outputs=[file_record("bieu06", out)], parameters=parameters)
     print(message)
+    if no_deadline_note(table):
+        print(no_deadline_note(table))
     if result.synthetic:
         print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
     return EXIT_OK

@@ -413,6 +413,7 @@ TABLE_COUNTS: tuple[str, ...] = (
     "late",
     "pending",
     "pending_overdue",
+    "no_deadline",
 )
 TABLE_RATES: tuple[str, ...] = (
     "on_time_rate",

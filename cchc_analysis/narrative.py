@@ -145,6 +145,11 @@ def quarter_highlights(q) -> Markdown:
         f"Đang giải quyết {fmt_int(r['pending'])} hồ sơ, trong đó **{fmt_int(r['pending_overdue'])}** đã quá hạn "
         f"tại ngày {fmt_date(q.counted.end)}.",
     ]
+    if pd.notna(r.get("no_deadline")) and r["no_deadline"] > 0:  # see rates.py: on time, or within deadline
+        lines.append(
+            f"Trong đó {fmt_int(r['no_deadline'])} hồ sơ không có thời hạn giải quyết (thủ tục không quy định thời "
+            "hạn): đã giải quyết được tính là đúng hạn, đang giải quyết được tính là trong hạn."
+        )
     if pd.notna(r.get("online_rate")):
         lines.append(
             f"Tiếp nhận trực tuyến {fmt_pct(r['online_rate'])}; trực tuyến toàn trình "

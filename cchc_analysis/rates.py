@@ -8,7 +8,10 @@ For a reporting period ``[F, T]`` (calendar dates, both inclusive), comparing ca
 - *resolved in period*: in scope and ``resolved <= T``; of which *early* (trước hạn) ``resolved < due``,
   *on time* (đúng hạn) ``resolved == due``, *late* (quá hạn) ``resolved > due``;
 - *pending at T*: in scope and (``resolved`` blank or ``resolved > T``); of which *within deadline* (trong hạn)
-  ``due >= T`` and *overdue* (quá hạn) ``due < T``.
+  ``due >= T`` and *overdue* (quá hạn) ``due < T``;
+- *no deadline* (không có thời hạn): in scope with a blank ``due`` (a procedure without a fixed time limit). Such a
+  dossier cannot be early or late: resolved, it is *on time*; pending, it is *within deadline* (see
+  docs/assumptions.md §2c). So every identity of the form holds with them in it.
 
 With ``granularity="datetime"`` full timestamps are compared instead: ``F`` is the start of day ``F``, "on or
 before ``T``" means before the end of day ``T``, and a pending dossier is within its deadline when ``due`` is at
@@ -20,8 +23,9 @@ at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, timedelta
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -44,6 +48,7 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "pending",
     "pending_within",
     "pending_overdue",
+    "no_deadline",
     "full_online",
     "partial_online",
     "digitized",
@@ -56,21 +61,57 @@ COUNT_COLUMNS: tuple[str, ...] = (
     "home_delivery",
 )
 
-#: The input column each count needs beyond the three dates; absent column → the count is null.
-_COUNT_NEEDS: dict[str, str] = {
-    "new_online": "channel",
-    "new_in_person_postal": "channel",
-    "full_online": "channel",
-    "partial_online": "channel",
-    "digitized": "digitized",
-    "data_reused": "data_reused",
-    "fee_required": "fee_required",
-    "paid_online": "paid_online",
-    "rated": "satisfaction",
-    "satisfied": "satisfaction",
-    "complaint": "complaint",
-    "home_delivery": "home_delivery",
-}
+_SCOPE = ("received_at", "resolved_at")
+_TIMELINESS = ("received_at", "due_at", "resolved_at")
+
+#: The one table of the input columns each count needs. A count whose column is absent is not computed: it is
+#: NA in every table and ``null`` in JSON (absent is unknown, never zero). The three dates are required
+#: columns (their absence is an input error); the others are optional.
+COUNT_NEEDS: MappingProxyType[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "in_scope": _SCOPE,
+        "new": ("received_at",),
+        "new_online": ("received_at", "channel"),
+        "new_in_person_postal": ("received_at", "channel"),
+        "carried_over": _SCOPE,
+        "resolved": _SCOPE,
+        "early": _TIMELINESS,
+        "on_time": _TIMELINESS,
+        "late": _TIMELINESS,
+        "pending": _SCOPE,
+        "pending_within": _TIMELINESS,
+        "pending_overdue": _TIMELINESS,
+        "no_deadline": _TIMELINESS,
+        "full_online": ("received_at", "channel"),
+        "partial_online": ("received_at", "channel"),
+        "digitized": ("received_at", "digitized"),
+        "data_reused": ("received_at", "data_reused"),
+        "fee_required": ("received_at", "fee_required"),
+        "paid_online": ("received_at", "paid_online"),
+        "rated": (*_SCOPE, "satisfaction"),
+        "satisfied": (*_SCOPE, "satisfaction"),
+        "complaint": (*_SCOPE, "complaint"),
+        "home_delivery": (*_SCOPE, "home_delivery"),
+    }
+)
+assert tuple(COUNT_NEEDS) == COUNT_COLUMNS
+
+
+def missing_inputs(count: str, columns: Collection[str]) -> tuple[str, ...]:
+    """The input columns ``count`` needs that are not among ``columns`` (empty: the count can be made).
+
+    Examples
+    --------
+    >>> missing_inputs("rated", ["received_at", "due_at", "resolved_at"])
+    ('satisfaction',)
+    """
+    return tuple(c for c in COUNT_NEEDS[count] if c not in columns)
+
+
+def known_counts(columns: Collection[str]) -> tuple[str, ...]:
+    """The counts of ``COUNT_COLUMNS`` that a frame with ``columns`` gives (the others are null)."""
+    return tuple(name for name in COUNT_COLUMNS if not missing_inputs(name, columns))
+
 
 #: rate → (numerator counts summed, denominator count). ``satisfaction_766_rate`` is derived after these.
 RATE_DEFINITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -147,7 +188,7 @@ def _flags(
             f"Độ chi tiết thời gian không hợp lệ «{granularity}»: dùng date hoặc datetime",
             f"Unknown granularity {granularity!r}: use date or datetime",
         )
-    missing = [c for c in ("received_at", "due_at", "resolved_at") if c not in dossiers.columns]
+    missing = [c for c in _TIMELINESS if c not in dossiers.columns]
     if missing:
         raise InputError(
             "Thiếu cột bắt buộc: " + ", ".join(COLUMN_LABELS_VI[c] for c in missing),
@@ -174,26 +215,33 @@ def _flags(
     in_scope = new | carried_over
     resolved = in_scope & has_resolved & (resolved_at < after_last)
     pending = in_scope & ~resolved
-    flags: dict[str, np.ndarray | None] = {
+    # A blank due date (NaT, the int64 minimum) is no deadline: never early, late or overdue; resolved it is on
+    # time, pending it is within deadline (docs/assumptions.md).
+    has_due = due != _NAT
+    no_deadline = in_scope & ~has_due
+    flags: dict[str, np.ndarray] = {
         "in_scope": in_scope,
         "new": new,
         "carried_over": carried_over,
         "resolved": resolved,
-        "early": resolved & (resolved_day < due_day),
-        "on_time": resolved & (resolved_day == due_day),
-        "late": resolved & (resolved_day > due_day),
+        "early": resolved & has_due & (resolved_day < due_day),
+        "on_time": resolved & (~has_due | (resolved_day == due_day)),
+        "late": resolved & has_due & (resolved_day > due_day),
         "pending": pending,
-        "pending_within": pending & (due >= last_day),
-        "pending_overdue": pending & (due < last_day),
+        "pending_within": pending & (~has_due | (due >= last_day)),
+        "pending_overdue": pending & has_due & (due < last_day),
+        "no_deadline": no_deadline,
     }
 
-    def present(column: str) -> bool:
-        return column in dossiers.columns
+    present = set(dossiers.columns)
+
+    def known(count: str) -> bool:
+        return not missing_inputs(count, present)
 
     def true(column: str) -> np.ndarray:
         return dossiers[column].to_numpy(dtype=bool, na_value=False)
 
-    if present("channel"):
+    if known("new_online"):
         # 1 full online, 2 partial online, 3 online (level unknown), 0 otherwise: a blank channel is in-person
         # (DVCQG KenhThucHien blank = 1).
         classes = dict.fromkeys(ONLINE_CHANNELS, 3) | {"full_online": 1, "partial_online": 2}
@@ -204,16 +252,17 @@ def _flags(
         flags["full_online"] = new & (kind == 1)
         flags["partial_online"] = new & (kind == 2)
     for column in ("digitized", "data_reused", "fee_required", "paid_online"):
-        if present(column):
+        if known(column):
             flags[column] = new & true(column)
-    if present("satisfaction"):
+    if known("rated"):
         rating = dossiers["satisfaction"]
         flags["rated"] = resolved & rating.notna().to_numpy(dtype=bool)
         flags["satisfied"] = resolved & (_value_classes(rating, dict.fromkeys(SATISFIED_LEVELS, 1)) == 1)
     for column in ("complaint", "home_delivery"):
-        if present(column):
+        if known(column):
             flags[column] = in_scope & true(column)
-    return {name: flags.get(name) for name in COUNT_COLUMNS}
+    # COUNT_NEEDS decides which counts exist: a count whose input is absent is None (NA, JSON null).
+    return {name: flags[name] if known(name) else None for name in COUNT_COLUMNS}
 
 
 def _value_classes(column: pd.Series, classes: dict[str, int]) -> np.ndarray:
@@ -325,8 +374,12 @@ def _key_codes(dossiers: pd.DataFrame, column: str) -> tuple[np.ndarray, pd.Inde
 
 #: Outcomes of an in-scope dossier, one each: early, on time, late (resolved), within, overdue (pending).
 _OUTCOMES = ("early", "on_time", "late", "pending_within", "pending_overdue")
-#: Yes/no counts tallied three bits at a time: new with digitized … paid_online, in scope with a complaint, ….
-_BIT_COUNTS = ("digitized", "data_reused", "fee_required", "paid_online", "complaint", "home_delivery")
+#: Yes/no counts tallied a few bits at a time (at most 4: ``2**4 == _STATES`` slots): in scope without a deadline,
+#: new with digitized … paid_online, in scope with a complaint, ….
+_BIT_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("no_deadline", "digitized", "data_reused", "fee_required"),
+    ("paid_online", "complaint", "home_delivery"),
+)
 #: Codes tallied per group take fewer than this many values (one ``bincount`` slot each).
 _STATES = 16
 
@@ -337,7 +390,7 @@ def _counts_by_group(
     """Each count of ``COUNT_COLUMNS`` per group, from the flags of the in-scope ``rows``.
 
     Four ``bincount`` passes rather than one per count: each in-scope dossier gets a small code for each of
-    (outcome, new or carried over), (channel class, rating) and two sets of three yes/no flags; a count is then a
+    (outcome, new or carried over), (channel class, rating) and the yes/no flags of ``_BIT_GROUPS``; a count is then a
     sum of code values, group by group, equal to counting its flag.
     """
 
@@ -394,15 +447,16 @@ def _counts_by_group(
         counts["rated"] = rating[:, 1:].sum(axis=1)
         counts["satisfied"] = rating[:, 2]
 
-    for names in (_BIT_COUNTS[:3], _BIT_COUNTS[3:]):
+    for names in _BIT_GROUPS:
         bits = np.zeros(len(group), dtype=np.uint8)
         for k, name in enumerate(names):
             if flags[name] is not None:
                 bits |= bit(name) << np.uint8(k)
-        by_bits = tally(bits, (8,))
+        slots = 1 << len(names)
+        by_bits = tally(bits, (slots,))
         for k, name in enumerate(names):
             if flags[name] is not None:
-                counts[name] = by_bits[:, [v for v in range(8) if v >> k & 1]].sum(axis=1)
+                counts[name] = by_bits[:, [v for v in range(slots) if v >> k & 1]].sum(axis=1)
     return {name: counts.get(name) for name in COUNT_COLUMNS}
 
 

@@ -141,6 +141,7 @@ COUNT_LABELS_VI: dict[str, str] = {
     "pending": "Đang giải quyết",
     "pending_within": "Đang giải quyết, trong hạn",
     "pending_overdue": "Đang giải quyết, quá hạn",
+    "no_deadline": "Không có thời hạn giải quyết",
     "full_online": "Trực tuyến toàn trình",
     "partial_online": "Trực tuyến một phần",
     "digitized": "Hồ sơ được số hóa",

@@ -118,7 +118,7 @@ def test_counts_and_rates_of_a_small_month():
     expected = {
         "in_scope": 5, "new": 4, "carried_over": 1, "new_online": 2, "new_in_person_postal": 2,
         "resolved": 3, "early": 1, "on_time": 1, "late": 1,
-        "pending": 2, "pending_within": 1, "pending_overdue": 1,
+        "pending": 2, "pending_within": 1, "pending_overdue": 1, "no_deadline": 0,
         "full_online": 1, "partial_online": 1, "digitized": 2, "fee_required": 2, "paid_online": 1,
         "complaint": 1,
     }  # fmt: skip
@@ -252,13 +252,14 @@ def random_dossiers(draw):
     rows = []
     for _ in range(n):
         received = draw(day)
-        due = received + draw(st.integers(0, 30))
+        # None: a blank due date (no deadline)
+        due = draw(st.one_of(st.none(), st.integers(0, 30).map(lambda x, r=received: r + x)))
         resolved = draw(st.one_of(st.none(), st.integers(0, 40).map(lambda x, r=received: r + x)))
         hour = draw(st.integers(0, 23))
         rows.append(
             (
                 str(base + np.timedelta64(received * 24 + hour, "h")),
-                str(base + np.timedelta64(due, "D")),
+                None if due is None else str(base + np.timedelta64(due, "D")),
                 None if resolved is None else str(base + np.timedelta64(resolved * 24 + hour, "h")),
             )
         )
@@ -287,6 +288,13 @@ def test_identities_hold_for_every_group(d, start, length, granularity):
         for rate in ("early_rate", "on_time_rate", "late_rate", "progress_766_rate", "online_rate"):
             values = rated[rate].dropna()
             assert ((values >= 0) & (values <= 1)).all()
+        # Dossiers without a deadline: counted on their own, never early, late or overdue.
+        flags = classify_dossiers(d, f, t, granularity=granularity)
+        blank_due = d["due_at"].isna().to_numpy()
+        if by is None:
+            assert counts.loc[0, "no_deadline"] == (flags["in_scope"].to_numpy() & blank_due).sum()
+        for outcome in ("early", "late", "pending_overdue"):
+            assert not (flags[outcome].to_numpy() & blank_due).any()
         # Groups partition the whole.
         if by is not None:
             total = count_dossiers(d, f, t, granularity=granularity)

@@ -22,7 +22,7 @@ from cchc_analysis.errors import InputError
 from cchc_analysis.loaders.accounting import LoadResult, RowAccounting, _display_value, _reason, _record_frame
 from cchc_analysis.loaders.cleaning import _blank_mask, _clean_text, fold
 from cchc_analysis.loaders.csv_reader import _read_csv
-from cchc_analysis.loaders.dates import DATE_DTYPE
+from cchc_analysis.loaders.dates import DATE_DTYPE, date_order_error
 from cchc_analysis.loaders.excel import _read_excel
 from cchc_analysis.loaders.headers import _plan_headers, using_headers
 from cchc_analysis.loaders.parquet import (
@@ -88,6 +88,7 @@ def _build(
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
     vocabulary: Vocabulary | None = None,
+    month_first_cells: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, RowAccounting, dict[str, str], list[str], np.ndarray]:
     plan = raw.plan
     columns, row_numbers, too_many = _without_blank_rows(raw)
@@ -101,10 +102,18 @@ def _build(
         header_map[plan.headers[positions["resolved_at"]]] = "resolved_at"
     needed = _needed_columns(set(positions), wanted)
     converted = {
-        name: _convert(name, columns[positions[name]], raw.excel, vocabulary)
+        name: _convert(name, columns[positions[name]], raw.excel, vocabulary, month_first_cells)
         for name in schema.CANONICAL_COLUMNS
         if name in needed
     }
+    for name, column in converted.items():  # dates that look month first: refused, never read swapped
+        if column.order_problem is not None:
+            raise date_order_error(
+                column.order_problem,
+                file=file_label,
+                column=plan.headers[positions[name]],
+                row_numbers=row_numbers,
+            )
 
     # Problems, in SPEC column order; each row keeps its first one.
     problems: list[tuple[str, str | None]] = []
@@ -325,6 +334,7 @@ def load_dossiers(
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
     vocabulary: str | Path | Iterable[str | Path] | Vocabulary | None = None,
+    month_first_cells: bool = False,
 ) -> LoadResult:
     """Load a dossier export (CSV, Excel or Parquet) into the canonical dossier frame.
 
@@ -360,6 +370,10 @@ def load_dossiers(
         User vocabulary files (``kind, word, value, source``; see :mod:`cchc_analysis.loaders.vocabulary`) that
         extend the package's header aliases and value words. A ``cchc_vocabulary.csv`` beside the data file is
         merged first, automatically.
+    month_first_cells : bool
+        Undo a day/month swap (``--month-first``): a workbook's date cells are read with day and month exchanged
+        (its text cells as they are); a text file's ``nn/nn/yyyy`` dates are read month first. Without it, a
+        date column that looks month first is refused (:func:`~cchc_analysis.loaders.dates.date_order_problem`).
 
     Returns
     -------
@@ -372,8 +386,9 @@ def load_dossiers(
     InputError
         For a file that cannot be loaded (missing, empty, unknown extension, wrong content for its
         extension, damaged or password-protected workbook, undecodable text, no header row in the first
-        20 rows, a missing required column, two columns for one canonical field), and in strict mode for
-        the first rejected row; for a vocabulary file with a bad row (naming the row, column and value).
+        20 rows, a missing required column, two columns for one canonical field, a date column that looks
+        month first), and in strict mode for the first rejected row; for a vocabulary file with a bad row
+        (naming the row, column and value).
 
     Examples
     --------
@@ -397,6 +412,7 @@ def load_dossiers(
             progress,
             known_ids,
             officer_names,
+            month_first_cells,
         )
 
 
@@ -412,6 +428,7 @@ def _load_file(
     progress: Callable[[int, int | None], None] | None,
     known_ids: KnownIds | Iterable[str] | None,
     officer_names: bool,
+    month_first_cells: bool = False,
 ) -> LoadResult:
     suffix = path.suffix.lower()
     supported = CSV_EXTENSIONS | EXCEL_EXTENSIONS | PARQUET_EXTENSIONS
@@ -455,6 +472,7 @@ def _load_file(
         known_ids=known_ids,
         officer_names=officer_names,
         vocabulary=words,
+        month_first_cells=month_first_cells,
     )
     if progress is not None:
         progress(accounting.read, accounting.read)
@@ -487,6 +505,7 @@ def load_dossiers_by_part(
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
     vocabulary: str | Path | Iterable[str | Path] | Vocabulary | None = None,
+    month_first_cells: bool = False,
     **options: object,
 ) -> LoadResult:
     """Load a dossier file part by part, so that memory is bounded by a part rather than by the file.
@@ -511,7 +530,7 @@ def load_dossiers_by_part(
         so ids repeated across parts are rejected too. Without it, each part is checked for repeated ids on its
         own, and the caller checks across parts with the parts' ``id_hashes`` (as :mod:`cchc_analysis.kpis`
         does: one sort of all the hashes shows there is no repeat, the usual case).
-    strict, keep_unknown, columns, progress, officer_names, vocabulary, **options
+    strict, keep_unknown, columns, progress, officer_names, vocabulary, month_first_cells, **options
         As for :func:`load_dossiers` (``sheet``, ``delimiter``, ``encoding`` for CSV and Excel files).
 
     Returns
@@ -531,6 +550,7 @@ def load_dossiers_by_part(
         "columns": columns,
         "progress": progress,
         "officer_names": officer_names,
+        "month_first_cells": month_first_cells,
     }
     if path.suffix.lower() not in PARQUET_EXTENSIONS or not path.is_file() or path.stat().st_size == 0:
         whole = load_dossiers(path, known_ids=known_ids, **common, **options)  # type: ignore[arg-type]
@@ -552,6 +572,7 @@ def _load_parts(
     progress: Callable[[int, int | None], None] | None,
     officer_names: bool,
     vocabulary: Vocabulary,
+    month_first_cells: bool = False,
 ) -> LoadResult:
     """:func:`load_dossiers_by_part` for a Parquet file (headers are classified by the caller's vocabulary)."""
     from collections import deque
@@ -584,6 +605,7 @@ def _load_parts(
             known_ids=known,
             officer_names=officer_names,
             vocabulary=vocabulary,
+            month_first_cells=month_first_cells,
         )
         part = LoadResult(
             dossiers=dossiers,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from cchc_analysis.errors import InputError
 from cchc_analysis.loaders.cleaning import _clean_text, _is_text
 
 DATE_MIN = np.datetime64("1990-01-01T00:00:00", "us")
@@ -102,16 +104,23 @@ def _slice_int(text: pa.Array, start: int, stop: int) -> np.ndarray:
     return pc.cast(part, pa.int64()).to_numpy(zero_copy_only=False)
 
 
-def _parse_date_general(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Regex parse of the less common layouts (single digits, AM/PM, UTC offsets, compact, time first)."""
+def _parse_date_general(text: pa.Array, month_first: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Regex parse of the less common layouts (single digits, AM/PM, UTC offsets, compact, time first).
+
+    ``month_first`` reads the ``nn/nn/yyyy`` layouts month first (ISO and compact layouts are unaffected).
+    """
     n = len(text)
     parts = pc.extract_regex(text, _DATE_REGEX)
     matched = pc.fill_null(pc.is_valid(parts), False).to_numpy(zero_copy_only=False)
     if not matched.any():
         return np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE), matched
     y = _int_field(parts, ["y1", "y2", "y3", "y4"])
-    m = _int_field(parts, ["m1", "m2", "m3", "m4"])
-    d = _int_field(parts, ["d1", "d2", "d3", "d4"])
+    if month_first:
+        m = _int_field(parts, ["d1", "m2", "m3", "d4"])
+        d = _int_field(parts, ["m1", "d2", "d3", "m4"])
+    else:
+        m = _int_field(parts, ["m1", "m2", "m3", "m4"])
+        d = _int_field(parts, ["d1", "d2", "d3", "d4"])
     hh = _int_field(parts, ["H1", "H2", "H3", "H4"])
     mm = _int_field(parts, ["M1", "M2", "M3", "M4"])
     ss = _int_field(parts, ["S1", "S2", "S3", "S4"])
@@ -140,15 +149,20 @@ def _parse_date_general(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return stamp, ok
 
 
-def _parse_date_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """Vectorised day-first parse of cleaned text: (datetime64[us] values, ok mask)."""
+def _parse_date_text(text: pa.Array, month_first: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Vectorised day-first parse of cleaned text: (datetime64[us] values, ok mask).
+
+    ``month_first`` reads ``nn/nn/yyyy`` text month first (``--month-first`` on a text file).
+    """
     n = len(text)
     values = np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE)
     ok = np.zeros(n, dtype=bool)
     if n == 0:
         return values, ok
     remaining = pc.is_valid(text).to_numpy(zero_copy_only=False)
-    for pattern, slices in _FIXED_LAYOUTS:
+    for layout, (pattern, slices) in enumerate(_FIXED_LAYOUTS):
+        if month_first and layout == 0:
+            slices = (slices[1], slices[0], *slices[2:])
         if not remaining.any():
             break
         hits = remaining & pc.fill_null(pc.match_substring_regex(text, pattern), False).to_numpy(
@@ -165,11 +179,20 @@ def _parse_date_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         remaining[rows] = False
     rows = np.flatnonzero(remaining)
     if len(rows):
-        stamp, sub_ok = _parse_date_general(text.take(pa.array(rows)))
+        stamp, sub_ok = _parse_date_general(text.take(pa.array(rows)), month_first)
         values[rows] = stamp
         ok[rows] = sub_ok
     values[~ok] = np.datetime64("NaT")
     return values, ok
+
+
+def _compact_numbers(numbers: np.ndarray) -> np.ndarray:
+    """Whole numbers that are compact dates: ``yyyyMMdd``, ``yyyyMMddHHmm``, ``yyyyMMddHHmmss`` (portal sync)."""
+    whole = numbers == np.floor(numbers)
+    day = (numbers >= 19_000_101) & (numbers <= 20_991_231)
+    minute = (numbers >= 190_001_010_000) & (numbers <= 209_912_312_359)
+    second = (numbers >= 19_000_101_000_000) & (numbers <= 20_991_231_235_959)
+    return whole & (day | minute | second)
 
 
 def _excel_serial(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -186,8 +209,29 @@ def _naive(value: object) -> object:
     return value
 
 
-def _parse_date_column(raw: pd.Series, *, excel: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(datetime64[us] values, status code per row: ok / blank / unreadable / out of range)."""
+def _exchange_day_month(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Dates with day and month exchanged, the time of day kept; ok is False where the day is above 12."""
+    days = values.astype("datetime64[D]")
+    months = values.astype("datetime64[M]")
+    number = months.astype(np.int64)
+    y, m = number // 12 + 1970, number % 12 + 1
+    d = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    zero = np.zeros(len(values), dtype=np.int64)
+    stamp, ok = _compose(y, d, m, zero, zero, zero)
+    ok &= ~np.isnat(values)
+    stamp = stamp + (values - days.astype(DATE_DTYPE))
+    return np.where(ok, stamp, np.datetime64("NaT")), ok
+
+
+def _parse_date_column(
+    raw: pd.Series, *, excel: bool, month_first: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """(datetime64[us] values, status code per row: ok / blank / unreadable / out of range).
+
+    ``month_first`` (``--month-first``) undoes a day/month swap: in a workbook (``excel``) the date cells
+    (native dates and serial numbers) are read with day and month exchanged, text cells as they are; in a text
+    file, ``nn/nn/yyyy`` text is read month first. A typed datetime column (Parquet) is never changed.
+    """
     n = len(raw)
     dtype = raw.dtype
     if isinstance(dtype, pd.DatetimeTZDtype):
@@ -207,7 +251,7 @@ def _parse_date_column(raw: pd.Series, *, excel: bool) -> tuple[np.ndarray, np.n
     if _is_text(raw):
         text = _clean_text(raw)
         blank = pc.is_null(text).to_numpy(zero_copy_only=False) if n else np.zeros(0, bool)
-        parsed, ok = _parse_date_text(text)
+        parsed, ok = _parse_date_text(text, month_first and not excel)
         values[ok] = parsed[ok]
         status[ok] = _DATE_OK
         status[blank] = _DATE_BLANK
@@ -234,13 +278,18 @@ def _parse_date_column(raw: pd.Series, *, excel: bool) -> tuple[np.ndarray, np.n
                 pd.Series([_naive(v) for v in objects[is_stamp]], dtype=object), errors="coerce"
             )
             converted = stamps.to_numpy().astype(DATE_DTYPE)
+            if month_first:
+                converted, _ = _exchange_day_month(converted)
             values[is_stamp] = converted
             status[is_stamp] = np.where(np.isnat(converted), _DATE_BAD, _DATE_OK)
         if is_number.any():
             numbers = objects[is_number].astype(float)
-            compact = (numbers >= 19_000_101) & (numbers <= 20_991_231) & (numbers == np.floor(numbers))
+            compact = _compact_numbers(numbers)
             if excel:
                 converted, ok = _excel_serial(np.where(compact, 0, numbers))
+                if month_first:
+                    converted, exchanged = _exchange_day_month(np.where(ok, converted, np.datetime64("NaT")))
+                    ok &= exchanged
             else:
                 converted, ok = (
                     np.full(len(numbers), np.datetime64("NaT"), DATE_DTYPE),
@@ -258,7 +307,7 @@ def _parse_date_column(raw: pd.Series, *, excel: bool) -> tuple[np.ndarray, np.n
         if rest.any():
             text = _clean_text(pd.Series(objects[rest]))
             blank = pc.is_null(text).to_numpy(zero_copy_only=False)
-            parsed, ok = _parse_date_text(text)
+            parsed, ok = _parse_date_text(text, month_first and not excel)
             sub_status = np.where(blank, _DATE_BLANK, np.where(ok, _DATE_OK, _DATE_BAD)).astype(np.int8)
             values[rest] = np.where(ok, parsed, np.datetime64("NaT"))
             status[rest] = sub_status
@@ -286,3 +335,169 @@ def parse_dates(values: Iterable[object], *, excel: bool = False) -> pd.Series:
     raw = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
     parsed, _ = _parse_date_column(raw.reset_index(drop=True), excel=excel)
     return pd.Series(parsed, index=raw.index, dtype=DATE_DTYPE)
+
+
+# --- day/month swaps ----------------------------------------------------------------------------------------------
+
+#: ``nn/nn/yyyy`` text (also with ``.`` or ``-``, a time may follow): its first and second numbers.
+_DMY_PARTS = r"^(?P<a>\d{1,2})\s*[/.\-]\s*(?P<b>\d{1,2})\s*[/.\-]\s*\d{4}(?:\D|$)"
+
+
+@dataclass(frozen=True)
+class DateOrderProblem:
+    """Evidence that the dates of a column were written month first (see :func:`date_order_problem`).
+
+    ``kind`` is ``"swapped_cells"`` (a workbook whose date cells were made month first by a spreadsheet with US
+    region settings) or ``"month_first_text"`` (text written ``MM/DD/YYYY``). Positions are 0-based data rows.
+    """
+
+    kind: str
+    example: int  # the cell shown: a date cell (swapped_cells) or a text cell whose second number is above 12
+    example_value: str
+    other: int | None = None  # swapped_cells: a text cell whose day is above 12
+    other_value: str | None = None
+    cells: int = 0  # date cells (swapped_cells) or text values with the second number above 12
+
+
+def _dmy_parts(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """First and second numbers of ``nn/nn/yyyy`` text (0 where the text has another form)."""
+    parts = pc.extract_regex(text, _DMY_PARTS)
+    first = pc.fill_null(pc.cast(pc.struct_field(parts, "a"), pa.int64()), 0)
+    second = pc.fill_null(pc.cast(pc.struct_field(parts, "b"), pa.int64()), 0)
+    return first.to_numpy(zero_copy_only=False), second.to_numpy(zero_copy_only=False)
+
+
+def date_order_problem(raw: pd.Series, status: np.ndarray, *, excel: bool) -> DateOrderProblem | None:
+    """Whether a date column looks month first; None when it is read day first without doubt.
+
+    Parameters
+    ----------
+    raw : Series
+        The column's raw cells, as the reader gave them.
+    status : ndarray
+        The status of each cell after :func:`_parse_date_column` (day first).
+    excel : bool
+        The column comes from a workbook (its cells may be native dates).
+
+    Returns
+    -------
+    DateOrderProblem or None
+        *swapped_cells* when the column holds both date cells and ``dd/mm/yyyy`` text, every date cell has a day
+        of at most 12, some text has a day above 12, and no text has both numbers at most 12. That is what a
+        spreadsheet with US region settings leaves behind: it turns the text it can read month first (both
+        numbers ≤ 12) into dates with day and month exchanged, and leaves the rest as text. A day above 12 in
+        any date cell, or text that it would have converted, means the column was not made so.
+        *month_first_text* when no date cell is involved, some ``nn/nn/yyyy`` text has its second number in
+        13–31 and none has its first number above 12: the text is ``MM/DD/YYYY`` (day-first reading would
+        reject the first ones and exchange day and month in all the others without a word).
+    """
+    n = len(raw)
+    if n == 0 or pd.api.types.is_datetime64_any_dtype(raw.dtype):
+        return None
+    if _is_text(raw):
+        if not (status == _DATE_BAD).any():  # MM/DD text with a day above 12 cannot be read day first
+            return None
+        return _month_first_text(_clean_text(raw), np.arange(n))
+    objects = raw.to_numpy(dtype=object)
+    is_text = np.fromiter((isinstance(v, str) for v in objects), dtype=bool, count=n)
+    text_rows = np.flatnonzero(is_text)
+    if not len(text_rows):  # a column of date cells only (a normal workbook): nothing shows a swap
+        return None
+    native = np.fromiter(
+        (
+            isinstance(v, (datetime, date, np.datetime64))
+            or (
+                excel
+                and isinstance(v, (int, float, np.integer, np.floating))
+                and not isinstance(v, (bool, np.bool_))
+                and v == v
+            )
+            for v in objects
+        ),
+        dtype=bool,
+        count=n,
+    )
+    text = _clean_text(pd.Series(objects[text_rows], dtype=object))
+    native_rows = np.flatnonzero(native & (status == _DATE_OK))
+    if not len(native_rows):
+        if not (status[text_rows] == _DATE_BAD).any():
+            return None
+        return _month_first_text(text, text_rows)
+    first, second = _dmy_parts(text)
+    text_ok = status[text_rows] == _DATE_OK
+    day_above_12 = text_ok & (first > 12)
+    ambiguous = text_ok & (first >= 1) & (first <= 12) & (second >= 1) & (second <= 12)
+    if not day_above_12.any() or ambiguous.any():
+        return None
+    values, _ = _parse_date_column(raw.iloc[native_rows].reset_index(drop=True), excel=excel)
+    days = (values.astype("datetime64[D]") - values.astype("datetime64[M]").astype("datetime64[D]")).astype(
+        np.int64
+    ) + 1
+    if days.max() > 12:
+        return None
+    other = int(text_rows[np.flatnonzero(day_above_12)[0]])
+    return DateOrderProblem(
+        "swapped_cells",
+        int(native_rows[0]),
+        pd.Timestamp(values[0]).strftime("%d/%m/%Y"),
+        other,
+        str(objects[other]).strip(),
+        cells=len(native_rows),
+    )
+
+
+def _month_first_text(text: pa.Array, rows: np.ndarray) -> DateOrderProblem | None:
+    """*month_first_text* evidence in cleaned text cells (``rows``: their positions in the column)."""
+    first, second = _dmy_parts(text)
+    if (first > 12).any():
+        return None
+    month_first = (first >= 1) & (second >= 13) & (second <= 31)
+    if not month_first.any():
+        return None
+    k = int(np.flatnonzero(month_first)[0])
+    return DateOrderProblem(
+        "month_first_text", int(rows[k]), str(text[k].as_py()), cells=int(month_first.sum())
+    )
+
+
+def date_order_error(
+    problem: DateOrderProblem, *, file: object, column: str | None, row_numbers: np.ndarray
+) -> InputError:
+    """The :class:`InputError` (exit 2) that explains a :class:`DateOrderProblem` and the two ways out."""
+    row = int(row_numbers[problem.example])
+    if problem.kind == "swapped_cells":
+        other_row = int(row_numbers[problem.other])
+        return InputError(
+            f"Ngày và tháng bị đảo: cột này trộn {problem.cells} ô kiểu ngày, không ô nào có ngày lớn hơn 12 "
+            f"(ô dòng {row} đọc là {problem.example_value}), với các ô chữ dd/mm/yyyy có ngày lớn hơn 12 "
+            f"(dòng {other_row}: «{problem.other_value}»). Đây là dấu hiệu bảng tính đã được mở và lưu trên máy "
+            "đặt vùng Hoa Kỳ (tháng/ngày): các ngày có ngày ≤ 12 bị đổi thành ô ngày với ngày và tháng hoán "
+            "đổi, các ngày khác để nguyên dạng chữ. Cách xử lý: xuất lại tệp từ hệ thống (dạng chữ hoặc CSV, "
+            "không mở lưu bằng Excel đặt vùng Hoa Kỳ), hoặc chạy lại với --month-first để đọc các ô kiểu ngày "
+            "theo thứ tự tháng/ngày",
+            f"Day and month swapped: this column mixes {problem.cells} date cells, none with a day above 12 "
+            f"(the cell of row {row} reads {problem.example_value}), with dd/mm/yyyy text cells whose day is "
+            f"above 12 (row {other_row}: «{problem.other_value}»). The workbook was opened and saved by a "
+            "spreadsheet with US region settings (month/day), which turns dates with a day of at most 12 into "
+            "date cells with day and month exchanged and leaves the others as text. Either export the file "
+            "again (as text or CSV, without saving it in a US-region Excel), or run again with --month-first to "
+            "read the date cells month first",
+            file=file,
+            row=row,
+            column=column,
+            value=problem.example_value,
+        )
+    return InputError(
+        f"Ngày viết theo thứ tự tháng/ngày (MM/DD/YYYY): {problem.cells} giá trị có số thứ hai lớn hơn 12 và "
+        "không giá trị nào có số thứ nhất lớn hơn 12, nên đọc ngày/tháng sẽ đảo ngày và tháng của mọi ngày "
+        "khác. Thường do tệp được xuất trên máy đặt vùng Hoa Kỳ. Cách xử lý: xuất lại tệp với ngày dạng "
+        "dd/mm/yyyy, hoặc (tệp CSV) chạy lại với --month-first để đọc các ngày này theo thứ tự tháng/ngày",
+        f"Dates written month first (MM/DD/YYYY): {problem.cells} values have a second number above 12 and none "
+        "has a first number above 12, so reading them day first would exchange day and month in every other "
+        "date. Usually the file was exported with US region settings. Either export the file again with "
+        "dd/mm/yyyy dates, or (a CSV file) run again with --month-first to read these dates month first",
+        file=file,
+        row=row,
+        column=column,
+        value=problem.example_value,
+    )

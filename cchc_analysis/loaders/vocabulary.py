@@ -26,7 +26,14 @@ from cchc_analysis import schema
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_int
 from cchc_analysis.loaders.cleaning import _clean_text, _distinct_values, _text_categorical, fold, header_key
-from cchc_analysis.loaders.dates import _DATE_BAD, _DATE_BLANK, _DATE_RANGE, _parse_date_column
+from cchc_analysis.loaders.dates import (
+    _DATE_BAD,
+    _DATE_BLANK,
+    _DATE_RANGE,
+    DateOrderProblem,
+    _parse_date_column,
+    date_order_problem,
+)
 from cchc_analysis.loaders.headers import PERSONAL, UNUSED, _alias_table
 from cchc_analysis.privacy import mask_personal_array
 
@@ -430,6 +437,7 @@ class _Converted:
 
     values: object  # pa.Array (text), numpy datetime64 array, or a pandas extension array
     problems: list[tuple[str, np.ndarray]] = field(default_factory=list)  # (reason_code, row mask), in order
+    order_problem: DateOrderProblem | None = None  # a date column that looks month first (loaders.dates)
 
 
 def _categorical(
@@ -449,14 +457,17 @@ def _categorical(
     return pd.Categorical.from_codes(table[codes], categories=list(categories)), bad[codes]
 
 
-def _convert(name: str, raw: pd.Series, excel: bool, vocabulary: Vocabulary | None = None) -> _Converted:
+def _convert(
+    name: str, raw: pd.Series, excel: bool, vocabulary: Vocabulary | None = None, month_first: bool = False
+) -> _Converted:
     vocabulary = vocabulary if vocabulary is not None else load_vocabulary()
     if name in schema.DATE_COLUMNS:
-        values, status = _parse_date_column(raw, excel=excel)
+        values, status = _parse_date_column(raw, excel=excel, month_first=month_first)
         problems = [("bad_date", status == _DATE_BAD), ("date_out_of_range", status == _DATE_RANGE)]
-        if name in ("received_at", "due_at"):
+        if name == "received_at":  # a blank due date is a procedure without a deadline: loaded (rates.py)
             problems.insert(0, ("blank_date", status == _DATE_BLANK))
-        return _Converted(values, problems)
+        order = None if month_first else date_order_problem(raw, status, excel=excel)
+        return _Converted(values, problems, order)
     if name == "dossier_id" or name in schema.TEXT_COLUMNS:
         if name != "dossier_id" and isinstance(raw.dtype, pd.CategoricalDtype):
             return _Converted(_text_categorical(raw), [])  # a Parquet dictionary column stays categorical

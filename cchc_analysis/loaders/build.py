@@ -33,6 +33,7 @@ from cchc_analysis.loaders.parquet import (
     _read_parquet,
 )
 from cchc_analysis.loaders.sniffing import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, _RawTable
+from cchc_analysis.loaders.title import stated_as_of
 from cchc_analysis.loaders.vocabulary import _convert, _refine_channel
 from cchc_analysis.privacy import mask_personal_array, mask_personal_text, pseudonymise_officers
 
@@ -297,6 +298,12 @@ def _check_columns(columns: Iterable[str] | None) -> set[str] | None:
     return wanted
 
 
+def _title_as_of(title_lines: list[str]) -> pd.Timestamp | None:
+    """The cut-off date the title lines state («… đến ngày 30/06/2026»), see :mod:`.title`."""
+    day = stated_as_of(title_lines)
+    return None if day is None else pd.Timestamp(day)
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -428,6 +435,7 @@ def load_dossiers(
         dropped_columns=dropped,
         title_lines=raw.title_lines,
         id_hashes=hashes,
+        as_of=_title_as_of(raw.title_lines),
     )
 
 

@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from cchc_analysis.loaders import (
     received_span_hint,
 )
 from cchc_analysis.loaders.folders import skipped_note
-from cchc_analysis.periods import Period, period_between
+from cchc_analysis.periods import Period, parse_day, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
     RATE_COLUMNS,
@@ -96,6 +97,31 @@ def _hinted_period(files: Sequence[Path]) -> Period | None:
     if last < first:
         return None
     return period_between(first.date(), last.date())
+
+
+def _hinted_last_date(files: Sequence[Path]) -> date | None:
+    """The last date (receipt, resolution, return) of Parquet files from their statistics: a guess of the cut-off
+    of files that have no title line, checked after counting."""
+    lasts = []
+    for f in files:
+        spans = [received_span_hint(f, c) for c in ("received_at", "resolved_at", "returned_at")]
+        spans = [s for s in spans if s is not None]
+        if not spans:
+            return None
+        lasts.append(max(s[1] for s in spans).date())
+    return max(lasts) if lasts else None
+
+
+def _first_target(files: Sequence[Path], period: Period | None, as_of: object) -> Period | None:
+    """The period of the first reading: the one asked for (else the Parquet receipt span), already ended at the
+    cut-off when ``as_of`` or Parquet statistics give it — so that a period running past the data is not read twice."""
+    target = period if period is not None else _hinted_period(files)
+    if target is None:
+        return None
+    last = parse_day(as_of, what="ngày chốt số liệu") if as_of is not None else _hinted_last_date(files)
+    if last is not None and target.start <= last < target.end:
+        return Period(target.start, last, target.label)
+    return target
 
 
 #: A file at least this large (bytes) is announced before it is read: Excel workbooks, and other files.
@@ -253,7 +279,7 @@ def build_kpi_report(
     listing = list_dossier_files(path)
     columns = normalise_by(by)
     options = {"columns": _load_columns(columns), **(load_options or {})}
-    target = period if period is not None else _hinted_period(listing.files)
+    target = _first_target(listing.files, period, as_of)
     repeated: np.ndarray | None = None  # hashes of the ids loaded more than once, once known
     reading: dict = {"by": columns, "granularity": granularity, "options": options, "progress": progress}
     for _ in range(4):  # at most: a first reading, repeated ids found, a period corrected

@@ -334,3 +334,25 @@ def test_the_briefing_reads_a_folder(folder, tmp_path):
     assert any("notes.csv" in w for w in q.reading_warnings)
     with pytest.raises(InputError, match="Quý I/2025"):  # the folder is read, then the period is refused
         briefing.build_briefing("2025-Q1", dossiers=folder, out_dir=tmp_path / "out", progress=lambda _: None)
+
+
+def test_a_parquet_file_past_its_data_is_read_once_and_cut_at_its_last_date(tmp_path, monkeypatch):
+    from cchc_analysis import kpis
+
+    frame = pd.DataFrame(
+        {
+            "dossier_id": ["HS-A", "HS-B", "HS-C"],
+            "received_at": pd.to_datetime(["2026-04-01", "2026-04-10", "2026-04-02"]),
+            "due_at": pd.to_datetime(["2026-04-03", "2026-04-20", "2026-04-05"]),
+            "resolved_at": pd.to_datetime([None, None, "2026-04-04"]),
+        }
+    )
+    path = tmp_path / "april.parquet"
+    frame.to_parquet(path)
+    reads = []
+    real = kpis.load_dossiers_by_part
+    monkeypatch.setattr(kpis, "load_dossiers_by_part", lambda *a, **k: reads.append(a[0]) or real(*a, **k))
+    report = kpis.build_kpi_report(path, parse_period("2026-Q2"))
+    assert (report.period.end, report.choice.cutoff_source) == (date(2026, 4, 10), "data")
+    assert len(reads) == 1  # the statistics gave the cut-off before reading
+    assert int(report.table["pending_overdue"].iloc[0]) == 1  # HS-A; HS-B is due 20/04, after the cut-off

@@ -581,8 +581,11 @@ def _concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
 
 
-def received_span_hint(path: str | Path) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """Earliest and latest ``received_at`` of a Parquet file, cheaply: from its statistics, or that one column.
+def received_span_hint(
+    path: str | Path, column: str = "received_at"
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """Earliest and latest ``received_at`` (or another date ``column``) of a Parquet file, cheaply: from its
+    statistics, or that one column.
 
     A hint, not a result: it includes rows that loading may reject or exclude. None for other formats, for a
     ``received_at`` not stored as naive timestamps or dates, or when the file cannot be read (loading it will
@@ -597,7 +600,7 @@ def received_span_hint(path: str | Path) -> tuple[pd.Timestamp, pd.Timestamp] | 
         parquet = pq.ParquetFile(path)
         names = parquet.schema_arrow.names
         headers = [unicodedata.normalize("NFC", str(n)).strip() for n in names]
-        index = _plan_headers(headers, path, check_duplicates=False).canonical.get("received_at")
+        index = _plan_headers(headers, path, check_duplicates=False).canonical.get(column)
         if index is None:
             return None
         kind = parquet.schema_arrow.field(index).type

@@ -254,12 +254,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     result = load_path(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
-    _warn_reading(args, result.notes, result.accounting, result.rejects)
     a = result.accounting
     outputs = []
     if args.rejects:
         write_csv(result.rejects, args.rejects)
         outputs.append(file_record("rejects", args.rejects))
+    _warn_reading(args, result.notes, a, result.rejects)  # after the rejects list: --max-rejected leaves it
     _finish_audit(args, loads=[result], outputs=outputs, parameters={"format": args.format})
     if args.format == "json":
         document = {

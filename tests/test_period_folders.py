@@ -356,3 +356,15 @@ def test_a_parquet_file_past_its_data_is_read_once_and_cut_at_its_last_date(tmp_
     assert (report.period.end, report.choice.cutoff_source) == (date(2026, 4, 10), "data")
     assert len(reads) == 1  # the statistics gave the cut-off before reading
     assert int(report.table["pending_overdue"].iloc[0]) == 1  # HS-A; HS-B is due 20/04, after the cut-off
+
+
+def test_the_briefing_command_says_the_alert_and_honours_max_rejected(tmp_path):
+    path = _with_rejects(tmp_path / "x.csv", 48, 2)
+    said: list[str] = []
+    with pytest.raises(InputError, match="Quý I/2025"):  # refused after loading: the alert was said before
+        briefing.build_briefing("2025-Q1", dossiers=path, out_dir=tmp_path / "out", progress=said.append)
+    assert any(line.startswith("Cảnh báo: 2/50 dòng bị từ chối (4,0 %)") for line in said)
+    with pytest.raises(InputError, match=r"--max-rejected 0\.01"):
+        briefing.build_briefing(
+            "2026-Q2", dossiers=path, out_dir=tmp_path / "out", progress=lambda _: None, max_rejected=0.01
+        )

@@ -453,9 +453,9 @@ class _Plan:
 
 
 def _load(path: Path, role: str, vocabulary: list[Path] | None = None):
-    from cchc_analysis.loaders import load_dossiers
+    from cchc_analysis.loaders import load_path
 
-    return load_dossiers(path, vocabulary=vocabulary)
+    return load_path(path, vocabulary=vocabulary)  # a file, or a folder of files
 
 
 #: The user vocabulary files of a briefing, passed to its notebook's kernel (``os.pathsep``-separated paths; read
@@ -479,16 +479,36 @@ def _vocabulary_env(files: list[Path] | None):
 
 
 def _check_covers(load, period: Period) -> None:
-    from cchc_analysis.briefing_data import data_end, data_start
+    """Refuse a period the data cannot speak for: after the cut-off, or before the data begin."""
+    from cchc_analysis.loaders import data_period
 
-    first, last = data_start(load.dossiers, load), data_end(load.dossiers, load)
-    if first is None or last is None or last < period.start or first > period.end:
+    choice = data_period(load, period)  # raises for a period after the data's cut-off
+    first = choice.covered.start if choice.covered is not None else None
+    if first is None or first > period.end:
         raise InputError(
-            f"Tệp hồ sơ không có số liệu của kỳ {period.label_vi}"
-            + (f" (số liệu từ {first:%d/%m/%Y} đến {last:%d/%m/%Y})" if first and last else ""),
+            f"Tệp hồ sơ không có số liệu của kỳ {period.label_vi}; tệp có {choice.span_text()}",
             f"The dossier file has no data for {period.label}",
             file=load.source,
         )
+
+
+def _check_rejects(load, log: RunLog, max_rejected: float | None) -> None:
+    """The load's notes and the alert on many rejected rows, as the command line says them."""
+    from cchc_analysis.loaders import reject_alert
+
+    for note in load.notes:
+        log(f"Ghi chú: {note}")
+    if max_rejected is not None:
+        over = reject_alert(load.accounting, load.rejects, threshold=max_rejected)
+        if over is not None:
+            raise InputError(
+                f"{over} Vượt quá mức cho phép --max-rejected {max_rejected:g}",
+                f"{load.accounting.rejected} of {load.accounting.read} rows rejected, more than --max-rejected",
+                file=load.source,
+            )
+    alert = reject_alert(load.accounting, load.rejects)
+    if alert is not None:
+        log(alert)
 
 
 def _latest_quarter(load) -> Period:
@@ -509,6 +529,7 @@ def build_briefing(
     browser: str | None = None,
     progress: Progress = print,
     vocabulary: list[Path] | None = None,
+    max_rejected: float | None = None,
 ) -> BriefingResult:
     """Execute a briefing notebook and write HTML, PDF, executed notebook and run stamp to ``<out_dir>/<period>/``.
 
@@ -519,7 +540,7 @@ def build_briefing(
         Without a period and without ``dossiers``: the 2026 inspection briefing, folder ``2026-kiem-tra``.
         Without a period but with ``dossiers``: the quarter of the latest dossier received.
     dossiers : Path, optional
-        The dossier export (CSV / xlsx / parquet); by default the bundled synthetic sample.
+        The dossier export (CSV / Excel / Parquet) or a folder of them; by default the bundled synthetic sample.
     previous : Path, optional
         The previous period's export, for the quarter-on-quarter comparison (by default the comparison uses the
         dossiers of the previous period found in ``dossiers``, if any).
@@ -531,9 +552,12 @@ def build_briefing(
     browser : str, optional
         The browser that prints the PDF; by default :func:`find_browser`.
     progress : callable
-        Receives one Vietnamese line per step (``print`` by default; ``lambda s: None`` for silence).
+        Receives one Vietnamese line per step (``print`` by default; ``lambda s: None`` for silence); also the
+        reading notes and the alert on many rejected rows.
     vocabulary : list of Path, optional
         User vocabulary files (see :func:`cchc_analysis.loaders.load_dossiers`), for this load and the notebook's.
+    max_rejected : float, optional
+        Refuse (:class:`InputError`) a dossier file with more than this share of rejected rows.
 
     Returns
     -------
@@ -553,7 +577,7 @@ def build_briefing(
     dossier_path = Path(dossiers).expanduser().resolve() if dossiers else None
     previous_path = Path(previous).expanduser().resolve() if previous else None
     for p, what in ((dossier_path, "hồ sơ"), (previous_path, "hồ sơ kỳ trước")):
-        if p is not None and not p.is_file():
+        if p is not None and not p.exists():  # a file or a folder of files
             raise InputError(f"Không tìm thấy tệp {what}", f"File not found: {p}", file=p)
 
     # Load the inputs here too: the stamp needs their hashes and row accounting, and a bad file should stop the
@@ -570,8 +594,7 @@ def build_briefing(
                 f"Tệp {load.source} (SHA-256 {load.sha256}): đọc {a.read} dòng = nạp {a.loaded} + loại trừ "
                 f"{a.excluded} + bị từ chối {a.rejected}"
             )
-            for note in load.notes:
-                progress(f"Lưu ý ({load.source.name}): {note}")
+            _check_rejects(load, log, max_rejected)
 
     parameters: dict[str, object] = {"dossiers": str(dossier_path) if dossier_path else ""}
     if period is None and dossier_path is None and previous_path is None:

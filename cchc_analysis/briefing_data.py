@@ -1,7 +1,8 @@
 """Everything a briefing notebook shows, computed in one call from its parameters.
 
 A notebook cell should call one or two library functions and show the result; the orchestration — which file,
-which period, which previous period, which data cut-off — lives here instead, once:
+which period, which previous period — lives here instead, once. The period and the data cut-off follow the one
+policy of the loading layer, :func:`cchc_analysis.loaders.data_period`, as the command line does.
 
 - :func:`quarter_data` for the quarterly briefing (``notebooks/02_bao_cao_quy.ipynb``),
 - :func:`inspection_data` for the 2026 inspection (``notebooks/01_kiem_tra_2026.ipynb``),
@@ -13,15 +14,14 @@ All numbers come from :mod:`cchc_analysis.rates`, :mod:`~cchc_analysis.reconcile
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from cchc_analysis.errors import InputError
+from cchc_analysis.loaders import data_period
 from cchc_analysis.periods import Period, parse_period, period_between, previous_period
 from cchc_analysis.rates import processing_rates
 
@@ -42,77 +42,41 @@ LEGAL_BASIS = NOTICE_DIR / "legal_basis.csv"
 WHAT_IF_INDICATOR = "full_online_rate"
 
 
-def resolve_path(text: object, default: Path) -> Path:
-    """A notebook parameter as a path: blank → ``default``; a missing file is an :class:`InputError`."""
+def resolve_path(text: object, default: Path, *, folder: bool = False) -> Path:
+    """A notebook parameter as a path: blank → ``default``; a missing file (or folder, when ``folder``) is an
+    :class:`InputError`."""
     s = "" if text is None else str(text).strip()
     path = Path(s).expanduser() if s else default
-    if not path.is_file():
+    if not (path.is_file() or (folder and path.is_dir())):
         raise InputError("Không tìm thấy tệp", "File not found", file=path)
     return path
 
 
 def load(path_text: object = ""):
-    """Load a dossier file (blank → the bundled synthetic sample) with :func:`cchc_analysis.loaders.load_dossiers`.
+    """Load a dossier file or folder (blank → the bundled synthetic sample) with
+    :func:`cchc_analysis.loaders.load_path`.
 
     The user vocabulary files of ``cchc briefing --vocabulary`` come through the environment variable
     ``CCHC_VOCABULARY`` (a ``cchc_vocabulary.csv`` beside the file is used anyway).
     """
     import os
 
-    from cchc_analysis.loaders import load_dossiers
+    from cchc_analysis.loaders import load_path
 
     files = [f for f in os.environ.get("CCHC_VOCABULARY", "").split(os.pathsep) if f]
-    return load_dossiers(resolve_path(path_text, BUNDLED_DOSSIERS), vocabulary=files or None)
+    return load_path(resolve_path(path_text, BUNDLED_DOSSIERS, folder=True), vocabulary=files or None)
 
 
-_DECLARED = re.compile(
-    r"từ\s+ngày\s+(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})\s+đến\s+ngày\s+(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})"
-)
+def reading_warnings(load, choice=None) -> list[str]:
+    """What the briefing's first page shows in a warning box: the load's notes, the alert on many rejected rows
+    (:func:`cchc_analysis.loaders.reject_alert`, the text the command line prints) and the period's notes."""
+    from cchc_analysis.loaders import reject_alert
 
-
-def declared_period(load) -> Period | None:
-    """The period an export says it covers in its title lines («Từ ngày 01/01/2026 đến ngày 13/04/2026»)."""
-    for line in getattr(load, "title_lines", None) or []:
-        match = _DECLARED.search(unicodedata.normalize("NFC", str(line)).lower())
-        if match:
-            try:
-                return period_between(match.group(1), match.group(2))
-            except InputError:
-                return None
-    return None
-
-
-def data_end(dossiers: pd.DataFrame, load=None) -> date | None:
-    """The last day the data know about: the end the export declares, else the latest receipt or resolution."""
-    declared = declared_period(load) if load is not None else None
-    if declared is not None:
-        return declared.end
-    days = [
-        pd.to_datetime(dossiers[c]).max() for c in ("received_at", "resolved_at") if c in dossiers.columns
-    ]
-    days = [d for d in days if pd.notna(d)]
-    return max(days).date() if days else None
-
-
-def data_start(dossiers: pd.DataFrame, load=None) -> date | None:
-    """The first day the data cover: the start the export declares, else the earliest receipt."""
-    declared = declared_period(load) if load is not None else None
-    if declared is not None:
-        return declared.start
-    first = pd.to_datetime(dossiers["received_at"]).min()
-    return None if pd.isna(first) else first.date()
-
-
-def effective_period(period: Period, dossiers: pd.DataFrame, load=None) -> Period:
-    """``period`` cut at the data's last day when the data stop before the period ends.
-
-    Counting "pending at T" at a T beyond the data would call dossiers overdue that may well have been resolved
-    after the export; the briefing says "số liệu đến ngày …" instead.
-    """
-    end = data_end(dossiers, load)
-    if end is None or end >= period.end or end < period.start:
-        return period
-    return Period(period.start, end, period.label)
+    warnings = list(getattr(load, "notes", None) or [])
+    alert = reject_alert(load.accounting, load.rejects)
+    if alert is not None:
+        warnings.append(alert)
+    return warnings + list(getattr(choice, "notes", None) or [])
 
 
 def _snapshots(path: Path | None):
@@ -146,6 +110,7 @@ class QuarterData:
     deadlines: pd.DataFrame
     trend: pd.DataFrame | None
     as_of: date
+    reading_warnings: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -178,14 +143,9 @@ def quarter_data(
     the_period = parse_period(str(period))
     current = load(dossiers)
     frame = current.dossiers
-    counted = effective_period(the_period, frame, current)
-    end = data_end(frame, current)
-    if end is not None and end < the_period.start:
-        raise InputError(
-            f"Tệp hồ sơ không có số liệu của kỳ {the_period.label_vi} (số liệu kết thúc ngày {end:%d/%m/%Y})",
-            f"The dossier file has no data for {the_period.label}",
-            file=current.source,
-        )
+    choice = data_period(current, the_period)  # refuses a period after the data's cut-off
+    counted = choice.period
+    first_day = choice.covered.start if choice.covered is not None else None
     before = previous_period(the_period)
     previous_load = None
     previous_rates = None
@@ -193,14 +153,14 @@ def quarter_data(
         previous_load = load(previous_dossiers)
         previous_rates = processing_rates(previous_load.dossiers, before)
         source = f"tệp {previous_load.source.name}"
-    elif data_start(frame, current) is not None and data_start(frame, current) <= before.start:
+    elif first_day is not None and first_day <= before.start:
         previous_rates = processing_rates(frame, before)
         source = f"cùng tệp {current.source.name}"
     else:
         source = "không có số liệu kỳ trước"
     synthetic = bool(current.synthetic or (previous_load is not None and previous_load.synthetic))
 
-    history_start = min(d for d in (data_start(frame, current), counted.start) if d is not None)
+    history_start = min(d for d in (first_day, counted.start) if d is not None)
     history = period_between(history_start, counted.end)
     by_month_history = processing_rates(frame, history, by="month")
 
@@ -235,6 +195,7 @@ def quarter_data(
         deadlines=deadlines,
         trend=trend,
         as_of=counted.end,
+        reading_warnings=reading_warnings(current, choice),
     )
 
 
@@ -261,6 +222,7 @@ class InspectionData:
     findings: pd.DataFrame
     as_of: date
     today: date
+    reading_warnings: list[str] = field(default_factory=list)
 
 
 def read_findings(path: Path = FINDINGS) -> pd.DataFrame:
@@ -325,9 +287,8 @@ def inspection_data(dossiers: object = "", *, today: date | None = None) -> Insp
 
     current = load(dossiers)
     frame = current.dossiers
-    period = declared_period(current) or period_between(
-        data_start(frame), pd.to_datetime(frame["received_at"]).max().date()
-    )
+    choice = data_period(current)
+    period = choice.period
     figures = read_reported_figures(REPORTED_FIGURES)
     rates = processing_rates(frame, period)
     trend = _snapshots(RANKING_SNAPSHOTS)
@@ -357,6 +318,7 @@ def inspection_data(dossiers: object = "", *, today: date | None = None) -> Insp
         findings=findings_with_days_left(read_findings(), period.end, today),
         as_of=period.end,
         today=today,
+        reading_warnings=reading_warnings(current, choice),
     )
 
 
@@ -368,16 +330,15 @@ class ExplorationData:
     load: object
     synthetic: bool
     dossiers: pd.DataFrame
+    reading_warnings: list[str] = field(default_factory=list)
 
 
 def exploration_data(dossiers: object = "", period: object = "") -> ExplorationData:
-    """Load a dossier file for exploration; ``period`` blank → first to last receipt day in the file."""
+    """Load a dossier file for exploration; ``period`` blank → the period of
+    :func:`cchc_analysis.loaders.data_period` (the title line's, else first to last receipt day)."""
     current = load(dossiers)
-    frame = current.dossiers
-    if str(period or "").strip():
-        the_period = effective_period(parse_period(str(period)), frame, current)
-    else:
-        the_period = declared_period(current) or period_between(
-            data_start(frame), pd.to_datetime(frame["received_at"]).max().date()
-        )
-    return ExplorationData(the_period, current, bool(current.synthetic), frame)
+    requested = parse_period(str(period)) if str(period or "").strip() else None
+    choice = data_period(current, requested)
+    return ExplorationData(
+        choice.period, current, bool(current.synthetic), current.dossiers, reading_warnings(current, choice)
+    )

@@ -54,6 +54,7 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
         "khi bảng tính đã đảo ngày và tháng (máy đặt vùng Hoa Kỳ) / read date cells month first",
     )
     _add_vocabulary_option(g)
+    _add_max_rejected(g)
 
 
 def _add_vocabulary_option(g: argparse._ActionsContainer) -> None:
@@ -64,6 +65,26 @@ def _add_vocabulary_option(g: argparse._ActionsContainer) -> None:
         metavar="FILE",
         help="tệp từ vựng CSV «kind,word,value,source» bổ sung tiêu đề cột và giá trị (trạng thái, kênh …); lặp lại "
         "được; tệp cchc_vocabulary.csv cạnh tệp dữ liệu được dùng tự động / extra vocabulary file",
+    )
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"cần một tỷ lệ từ 0 đến 1, ví dụ 0.01 (không phải «{text}»)")
+    return value
+
+
+def _add_max_rejected(g) -> None:
+    g.add_argument(
+        "--max-rejected",
+        type=_fraction,
+        metavar="FRACTION",
+        help="dừng với lỗi (mã 2) nếu tỷ lệ dòng bị từ chối vượt quá mức này, ví dụ 0.01 = 1 %% "
+        "(mặc định: chỉ cảnh báo khi quá 1 %%) / fail when more than this share of rows is rejected",
     )
 
 
@@ -94,6 +115,13 @@ def _add_period_options(p: argparse.ArgumentParser) -> None:
         choices=("date", "datetime"),
         default="date",
         help="so sánh theo ngày (mặc định) hay theo thời điểm / compare dates or timestamps",
+    )
+    g.add_argument(
+        "--as-of",
+        dest="as_of",
+        metavar="DD/MM/YYYY",
+        help="ngày chốt số liệu (mặc định: ngày «đến ngày …» ở dòng tiêu đề của tệp, nếu không thì ngày cuối "
+        "cùng có trong dữ liệu); kỳ báo cáo vượt quá ngày này được tính đến ngày này / data cut-off date",
     )
 
 
@@ -213,11 +241,28 @@ def _warn_not_counted(args: argparse.Namespace, accounting) -> None:
         )
 
 
-def _print_notes(loads: Sequence) -> None:
-    """The loads' one-line notes (unknown values and how to add them …), on stderr."""
-    for load in loads:
-        for note in getattr(load, "notes", None) or []:
-            _progress(f"Lưu ý ({load.source.name}): {note}")
+def _warn_reading(args: argparse.Namespace, notes: Sequence[str], accounting, rejects) -> None:
+    """Reading notes and the alert on many rejected rows, on stderr; ``--max-rejected`` makes the alert an error.
+
+    The wording is :func:`cchc_analysis.loaders.reject_alert`'s, the one the briefing shows.
+    """
+    from cchc_analysis.loaders import REJECT_ALERT_SHARE, reject_alert
+
+    for note in notes:
+        _progress(f"Ghi chú: {note}")
+        args.run_log.note(note)
+    limit = getattr(args, "max_rejected", None)
+    if limit is not None:
+        over = reject_alert(accounting, rejects, threshold=limit)
+        if over is not None:
+            raise InputError(
+                f"{over} Vượt quá mức cho phép --max-rejected {limit:g}; xem từng dòng: cchc validate {args.file}",
+                f"{accounting.rejected} of {accounting.read} rows rejected, more than --max-rejected {limit:g}",
+            )
+    alert = reject_alert(accounting, rejects, threshold=REJECT_ALERT_SHARE)
+    if alert is not None:
+        _progress(f"{alert} Xem từng dòng: cchc validate {args.file}")
+        args.run_log.note(alert)
 
 
 def _text_record(role: str, text: str, fmt: str) -> dict:
@@ -228,17 +273,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from cchc_analysis.audit import file_record
-    from cchc_analysis.loaders import load_dossiers
+    from cchc_analysis.loaders import load_path
     from cchc_analysis.loaders.vocabulary import UNKNOWN_VALUES_NOTE
     from cchc_analysis.outputs import write_csv
 
-    result = load_dossiers(args.file, progress=_load_progress(args), **_loader_options(args))
+    result = load_path(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
     a = result.accounting
     outputs = []
     if args.rejects:
         write_csv(result.rejects, args.rejects)
         outputs.append(file_record("rejects", args.rejects))
+    _warn_reading(args, result.notes, a, result.rejects)  # after the rejects list: --max-rejected leaves it
     _finish_audit(args, loads=[result], outputs=outputs, parameters={"format": args.format})
     if args.format == "json":
         document = {
@@ -313,11 +359,16 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         granularity=args.granularity,
         load_options=_loader_options(args),
         progress=args.run_log,
+        as_of=args.as_of,
     )
     for load in report.sources:
         _log_load(args, load)
-    _print_notes(report.sources)
     _warn_not_counted(args, report.accounting)
+    _warn_reading(args, report.notes, report.accounting, report.rejects)
+    if not report.table["in_scope"].sum() and not report.choice.span.empty:
+        from cchc_analysis.loaders import empty_period_error
+
+        raise empty_period_error(report.choice, args.file)
     args.run_log.note(
         f"Kỳ báo cáo {report.period.start:%d/%m/%Y}–{report.period.end:%d/%m/%Y}; {len(report.table)} nhóm"
         + (f" theo {', '.join(report.by)}" if report.by else "")
@@ -329,7 +380,8 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     else:
         text = format_report_table(report) + "\n"
     parameters = {
-        "period": {"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
+        "period": report.choice.as_json(),
+        "as_of": args.as_of,
         "by": report.by,
         "granularity": args.granularity,
         "format": args.format,
@@ -344,20 +396,24 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
 def _cmd_bieu06(args: argparse.Namespace) -> int:
     from cchc_analysis.audit import file_record
     from cchc_analysis.bieu06 import bieu06_table, no_deadline_note, write_bieu06_xlsx
-    from cchc_analysis.loaders import load_dossiers
+    from cchc_analysis.loaders import data_period, empty_period_error, load_path
 
-    period = _period(args, required=True)
+    requested = _period(args, required=True)
     if args.output.suffix.lower() != ".xlsx":  # an Excel workbook under another name would not open
         raise InputError(
             f"Tệp kết quả Biểu 06 phải có đuôi .xlsx, không phải «{args.output.suffix}»",
             f"The Biểu 06 output must be named .xlsx, not {args.output.suffix!r}",
             file=args.output,
         )
-    result = load_dossiers(args.file, progress=_load_progress(args), **_loader_options(args))
+    result = load_path(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
-    _print_notes([result])
     _warn_not_counted(args, result.accounting)
+    choice = data_period(result, requested, args.as_of)
+    period = choice.period
+    _warn_reading(args, [*result.notes, *choice.notes], result.accounting, result.rejects)
     table = bieu06_table(result.dossiers, period, granularity=args.granularity)
+    if not table.iloc[-1]["received_total"] and not choice.span.empty:
+        raise empty_period_error(choice, args.file)
     units = result.dossiers["unit"].dropna().unique() if "unit" in result.dossiers else []
     out = write_bieu06_xlsx(
         table,
@@ -367,7 +423,8 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
         unit=args.unit or (str(units[0]) if len(units) == 1 else None),
         synthetic=result.synthetic,
         source_note=f"Nguồn: {result.source.name} (SHA-256 {result.sha256[:12]}…); "
-        f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị từ chối.",
+        f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị từ chối."
+        + "".join(f" {note}" for note in choice.notes),
     )
     total = table.iloc[-1]
     message = (
@@ -376,7 +433,8 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
     )
     args.run_log.note(message)
     parameters = {
-        "period": {"from": period.start.isoformat(), "to": period.end.isoformat()},
+        "period": choice.as_json(),
+        "as_of": args.as_of,
         "granularity": args.granularity,
         "unit": args.unit,
     }
@@ -431,6 +489,7 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
         notebook=args.notebook,
         progress=_progress,
         vocabulary=args.vocabulary,
+        max_rejected=args.max_rejected,
     )
     print(result.message)
     return EXIT_OK
@@ -453,7 +512,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="kiểm tra tệp hồ sơ: số dòng nạp / loại trừ / bị từ chối và lý do",
         description="Đọc tệp hồ sơ, đếm số dòng nạp, loại trừ (trạng thái 1, 3) và bị từ chối, kèm lý do từng dòng.",
     )
-    p.add_argument("file", type=Path, help="tệp hồ sơ (CSV, XLSX, Parquet)")
+    p.add_argument("file", type=Path, help="tệp hồ sơ (CSV, Excel, Parquet) hoặc thư mục các tệp")
     p.add_argument("--rejects", type=Path, metavar="PATH", help="ghi các dòng bị từ chối ra tệp CSV")
     p.add_argument("--show", type=int, default=20, help="số dòng bị từ chối hiển thị (mặc định 20)")
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -465,7 +524,8 @@ def build_parser() -> argparse.ArgumentParser:
         "kpis",
         help="tỷ lệ giải quyết hồ sơ trong kỳ, toàn bộ hoặc theo nhóm",
         description="Số liệu và tỷ lệ theo Biểu 06 cho kỳ báo cáo. FILE có thể là một thư mục nhiều tệp "
-        "(đọc lần lượt từng tệp). Không chỉ kỳ: từ ngày tiếp nhận sớm nhất đến muộn nhất trong tệp.",
+        "(đọc lần lượt từng tệp, cả thư mục con). Không chỉ kỳ: kỳ ghi ở dòng tiêu đề của tệp («Từ ngày … "
+        "đến ngày …»), nếu không có thì từ ngày tiếp nhận sớm nhất đến muộn nhất trong tệp.",
     )
     p.add_argument("file", type=Path, help="tệp hồ sơ hoặc thư mục chứa các tệp")
     _add_period_options(p)
@@ -486,7 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lập Biểu số 06/VPCP/KSTT từ hồ sơ, ghi ra tệp Excel",
         description="Lập Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP) theo lĩnh vực từ dữ liệu hồ sơ.",
     )
-    p.add_argument("file", type=Path, help="tệp hồ sơ")
+    p.add_argument("file", type=Path, help="tệp hồ sơ hoặc thư mục các tệp")
     _add_period_options(p)
     p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx", help="tệp Excel kết quả")
     p.add_argument("--unit", help="tên đơn vị in trên biểu")
@@ -516,12 +576,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--period", help="kỳ báo cáo, ví dụ 2026-Q2 (mặc định: quý của hồ sơ mới nhất)")
     p.add_argument(
-        "--dossiers", type=Path, metavar="FILE", help="tệp hồ sơ (mặc định: dữ liệu mô phỏng kèm theo)"
+        "--dossiers",
+        type=Path,
+        metavar="FILE",
+        help="tệp hồ sơ hoặc thư mục các tệp (mặc định: dữ liệu mô phỏng kèm theo)",
     )
     p.add_argument("--previous", type=Path, metavar="FILE", help="tệp hồ sơ kỳ trước để so sánh (tuỳ chọn)")
     p.add_argument("--out", type=Path, metavar="DIR", help="thư mục xuất (mặc định: exports/)")
     p.add_argument("--notebook", help="sổ khác trong notebooks/ để chạy với cùng tham số")
     _add_vocabulary_option(p)
+    _add_max_rejected(p)
     p.set_defaults(handler=_cmd_briefing)
 
     p = sub.add_parser(

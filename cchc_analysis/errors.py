@@ -63,5 +63,12 @@ class InputError(Exception):
         return f"{self.message_vi}{self._where(True)} | {self.message_en}{self._where(False)}"
 
 
+class NotADossierExport(InputError):
+    """A readable file that is not a dossier export: no header row with the required columns.
+
+    In a folder, such a file is named in a note and skipped (unless ``--strict``); given alone, it is an error.
+    """
+
+
 def _no_line_breaks(text: str) -> str:
     return " ".join(text.splitlines())

@@ -13,23 +13,30 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from cchc_analysis.dossier_ids import KnownIds
-from cchc_analysis.errors import InputError
+from cchc_analysis.errors import InputError, NotADossierExport
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct
 from cchc_analysis.loaders import (
-    VOCABULARY_FILE_NAME,
+    DataPeriod,
+    DataSpan,
+    FolderListing,
     LoadResult,
     RowAccounting,
+    data_period,
+    dossier_span,
+    list_dossier_files,
     load_dossiers_by_part,
     load_vocabulary,
     received_span_hint,
 )
-from cchc_analysis.periods import Period, period_between
+from cchc_analysis.loaders.folders import skipped_note
+from cchc_analysis.periods import Period, parse_day, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
     RATE_COLUMNS,
@@ -47,9 +54,6 @@ from cchc_analysis.schema import (
     TEXT_COLUMNS,
 )
 
-#: File suffixes read from a folder.
-DOSSIER_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".parquet", ".pq")
-
 
 @dataclass
 class KpiReport:
@@ -60,37 +64,18 @@ class KpiReport:
     table: pd.DataFrame  # grouping columns, COUNT_COLUMNS, RATE_COLUMNS
     accounting: RowAccounting
     sources: list[LoadResult] = field(default_factory=list)
+    choice: DataPeriod | None = None  # how the period and the cut-off were decided
+    notes: list[str] = field(default_factory=list)  # folder, files and period notes, for stderr
 
     @property
     def synthetic(self) -> bool:
         return any(s.synthetic for s in self.sources)
 
-
-def dossier_files(path: str | Path) -> list[Path]:
-    """The dossier files that ``path`` names: the file itself, or a folder's files in name order.
-
-    Hidden files and files with other suffixes in a folder are skipped.
-    """
-    p = Path(path)
-    if p.is_dir():
-        files = sorted(
-            f
-            for f in p.iterdir()
-            if f.is_file()
-            and f.suffix.lower() in DOSSIER_SUFFIXES
-            and not f.name.startswith(".")
-            and f.name.lower() != VOCABULARY_FILE_NAME  # the folder's vocabulary, not a dossier file
-        )
-        if not files:
-            raise InputError(
-                f"Thư mục không có tệp hồ sơ nào ({', '.join(DOSSIER_SUFFIXES)})",
-                f"The folder holds no dossier file ({', '.join(DOSSIER_SUFFIXES)})",
-                file=p,
-            )
-        return files
-    if not p.exists():
-        raise InputError("Không tìm thấy tệp", "File not found", file=p)
-    return [p]
+    @property
+    def rejects(self) -> pd.DataFrame:
+        """The rejected rows of every file read."""
+        frames = [s.rejects for s in self.sources]
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def _load_columns(by: Sequence[str]) -> list[str]:
@@ -113,6 +98,31 @@ def _hinted_period(files: Sequence[Path]) -> Period | None:
     if last < first:
         return None
     return period_between(first.date(), last.date())
+
+
+def _hinted_last_date(files: Sequence[Path]) -> date | None:
+    """The last date (receipt, resolution, return) of Parquet files from their statistics: a guess of the cut-off
+    of files that have no title line, checked after counting."""
+    lasts = []
+    for f in files:
+        spans = [received_span_hint(f, c) for c in ("received_at", "resolved_at", "returned_at")]
+        spans = [s for s in spans if s is not None]
+        if not spans:
+            return None
+        lasts.append(max(s[1] for s in spans).date())
+    return max(lasts) if lasts else None
+
+
+def _first_target(files: Sequence[Path], period: Period | None, as_of: object) -> Period | None:
+    """The period of the first reading: the one asked for (else the Parquet receipt span), already ended at the
+    cut-off when ``as_of`` or Parquet statistics give it — so that a period running past the data is not read twice."""
+    target = period if period is not None else _hinted_period(files)
+    if target is None:
+        return None
+    last = parse_day(as_of, what="ngày chốt số liệu") if as_of is not None else _hinted_last_date(files)
+    if last is not None and target.start <= last < target.end:
+        return Period(target.start, last, target.label)
+    return target
 
 
 #: A file at least this large (bytes) is announced before it is read: Excel workbooks, and other files.
@@ -156,9 +166,10 @@ class _Pass:
     period: Period | None  # the period counted (None: nothing counted)
     results: list[LoadResult]
     counts: list[pd.DataFrame]
-    span: tuple[pd.Timestamp, pd.Timestamp] | None  # receipt times of the loaded dossiers
-    single: pd.DataFrame | None  # the loaded rows, when all came in one part and nothing was counted
+    span: DataSpan  # dates of the loaded dossiers
+    single: pd.DataFrame | None  # the loaded rows, when all came in one part
     parts: int
+    notes: list[str]  # files of a folder skipped as not dossier exports
 
     def repeated_ids(self) -> np.ndarray:
         """Hashes of the ids loaded in more than one file or part (each part's own ids are unique)."""
@@ -170,7 +181,7 @@ class _Pass:
 
 
 def _read_all(
-    files: Sequence[Path],
+    listing: FolderListing,
     period: Period | None,
     known: KnownIds | None,
     *,
@@ -181,35 +192,43 @@ def _read_all(
 ) -> _Pass:
     counts: list[pd.DataFrame] = []
     results: list[LoadResult] = []
-    span: list[np.datetime64] = []
-    kept: list[pd.DataFrame] = []  # the rows, while they came in one part and nothing was counted
+    span = [DataSpan()]
+    kept: list[pd.DataFrame] = []  # the rows, while they came in one part
+    notes: list[str] = []
     n_parts = 0
 
     def consume(part: LoadResult) -> None:  # called one part at a time (see load_dossiers_by_part)
         nonlocal n_parts
         n_parts += 1
-        received = part.dossiers["received_at"].to_numpy()
-        received = received[~np.isnat(received)] if np.isnat(received).any() else received
-        if len(received):
-            low, high = received.min(), received.max()
-            span[:] = [low, high] if not span else [min(span[0], low), max(span[1], high)]
+        span[0] = span[0] | dossier_span(part.dossiers)
         if period is not None:
             counts.append(count_dossiers(part.dossiers, period, by=by, granularity=granularity, sort=False))
-        elif n_parts == 1:
+        if n_parts == 1:
             kept.append(part.dossiers)
         else:
             kept.clear()
 
+    files = listing.files
     for i, f in enumerate(files, start=1):
         file_options = dict(options)
         if progress is not None:
             if len(files) > 1:
-                progress(f"Đang đọc tệp {i}/{len(files)}: {f.name}")
+                progress(f"Đang đọc tệp {i}/{len(files)}: {listing.name(f)}")
             file_options.setdefault("progress", load_progress(progress, f))
-        results.append(load_dossiers_by_part(f, consume, known_ids=known, **file_options))
+        try:
+            results.append(load_dossiers_by_part(f, consume, known_ids=known, **file_options))
+        except NotADossierExport as error:
+            if listing.folder is None or options.get("strict"):
+                raise
+            notes.append(skipped_note(listing, f, error))
+    if not results:
+        raise InputError(
+            "Thư mục không có tệp danh sách hồ sơ nào đọc được — " + " ".join(notes),
+            "The folder holds no readable dossier export",
+            file=listing.folder,
+        )
     single = kept[0] if kept else None
-    bounds = (pd.Timestamp(span[0]), pd.Timestamp(span[1])) if span else None
-    return _Pass(period, results, counts, bounds, single, n_parts)
+    return _Pass(period, results, counts, span[0], single, n_parts, notes)
 
 
 def build_kpi_report(
@@ -220,6 +239,7 @@ def build_kpi_report(
     granularity: str = "date",
     load_options: dict | None = None,
     progress: Callable[[str], None] | None = None,
+    as_of: object = None,
 ) -> KpiReport:
     """Load a dossier file (or each file of a folder), count and rate it for ``period``.
 
@@ -230,65 +250,73 @@ def build_kpi_report(
     - a dossier id repeated in another file or part is a duplicate there: the 64-bit hashes of all loaded ids
       are sorted once; if any repeats (rare), the files are read again with the repeated ids tracked exactly
       (:class:`~cchc_analysis.dossier_ids.KnownIds`);
-    - without ``period``, Parquet statistics give the receipt span up front; if the loaded dossiers span other
-      dates (the earliest or latest row was rejected), the counts are made again for the right period.
+    - the period and the cut-off follow :func:`cchc_analysis.loaders.data_period` (without ``period``: the
+      period the title lines state, else the receipt span; a period running past the cut-off is counted to it).
+      When the counted period is known only after reading (no ``period``, or a cut-off before its end), a file
+      read in one part is counted again in memory, otherwise the files are read again; Parquet statistics give
+      the receipt span up front.
 
     Parameters
     ----------
     path : path
-        A dossier file, or a folder of them.
+        A dossier file, or a folder of them (see :func:`cchc_analysis.loaders.list_dossier_files`).
     period : Period, optional
-        Without it the period runs from the earliest to the latest ``received_at`` in the data.
+        The period asked for; see above for the default.
     by : str or list of str, optional
         Grouping columns (see :func:`cchc_analysis.rates.count_dossiers`).
     load_options : dict, optional
         Passed to :func:`cchc_analysis.loaders.load_dossiers` (``sheet``, ``delimiter``, ``encoding``, ``strict``).
     progress : callable, optional
         Called with a short Vietnamese message before each file of a folder, and during long loads.
+    as_of : date or str, optional
+        The cut-off date («ngày chốt số liệu», ``--as-of``); default from the title lines, else the data.
 
     Raises
     ------
     InputError
-        For unreadable input, or when no dossier was loaded and no period was given.
+        For unreadable input, when no dossier was loaded and no period was given, or for a period that starts
+        after the cut-off.
     """
-    files = dossier_files(path)
+    listing = list_dossier_files(path)
     columns = normalise_by(by)
     options = {"columns": _load_columns(columns), **(load_options or {})}
     if Path(path).is_dir():  # the folder's cchc_vocabulary.csv applies to every file in it
         options["vocabulary"] = load_vocabulary(path, options.get("vocabulary"))
-    target = period if period is not None else _hinted_period(files)
+    target = _first_target(listing.files, period, as_of)
     repeated: np.ndarray | None = None  # hashes of the ids loaded more than once, once known
     reading: dict = {"by": columns, "granularity": granularity, "options": options, "progress": progress}
     for _ in range(4):  # at most: a first reading, repeated ids found, a period corrected
         known = None if repeated is None else KnownIds(candidates=repeated)  # a new one each reading
-        run = _read_all(files, target, known, **reading)
+        run = _read_all(listing, target, known, **reading)
         if repeated is None:
             repeated = run.repeated_ids()
             if len(repeated):
                 continue
-        if period is None:
-            if run.span is None:
-                raise InputError(
-                    "Không có hồ sơ hợp lệ nào để tính kỳ báo cáo; hãy chỉ rõ --from/--to hoặc --period",
-                    "No valid dossier to infer the period from; give --from/--to or --period",
-                    file=path,
-                )
-            inferred = period_between(run.span[0].date(), run.span[1].date())
-            if run.period is None or (run.period.start, run.period.end) != (inferred.start, inferred.end):
-                if run.single is not None:  # one part, already in memory: count it
-                    run.counts = [count_dossiers(run.single, inferred, by=columns, granularity=granularity)]
-                    run.period = inferred
-                else:
-                    target = inferred
-                    continue
+        choice = data_period(run.results, period, as_of, span=run.span)
+        wanted = choice.period
+        if run.period is None or (run.period.start, run.period.end) != (wanted.start, wanted.end):
+            if run.single is not None:  # one part, already in memory: count it
+                run.counts = [count_dossiers(run.single, wanted, by=columns, granularity=granularity)]
+                run.period = wanted
+            else:
+                target = wanted
+                continue
+        run.period = wanted  # the same days, and the name data_period gives them
         break
     else:  # pragma: no cover - each reading settles one question
         raise RuntimeError("the KPI counts did not settle")
     filled = [c for c in run.counts if len(c)]  # (no group has a dossier in scope: an empty table)
     counts = sum_counts(filled, by=columns) if filled else run.counts[0]  # sum_counts sorts by key
     accounting = sum((r.accounting for r in run.results), RowAccounting(0, 0, 0, 0))
+    notes = [*listing.notes, *run.notes, *(n for r in run.results for n in r.notes), *choice.notes]
     return KpiReport(
-        period=run.period, by=columns, table=add_rates(counts), accounting=accounting, sources=run.results
+        period=run.period,
+        by=columns,
+        table=add_rates(counts),
+        accounting=accounting,
+        sources=run.results,
+        choice=choice,
+        notes=notes,
     )
 
 
@@ -342,8 +370,9 @@ def report_to_json(report: KpiReport) -> dict:
             key_rows, zip(*counts, strict=True), zip(*rates, strict=True), strict=True
         )
     ]
+    period = {"from": report.period.start.isoformat(), "to": report.period.end.isoformat()}
     document: dict = {
-        "period": {"from": report.period.start.isoformat(), "to": report.period.end.isoformat()},
+        "period": report.choice.as_json() if report.choice is not None else period,
         "rows": report.accounting.as_dict(),
         "groups": groups,
     }
@@ -442,6 +471,11 @@ def format_report_table(report: KpiReport) -> str:
     """A plain-text table in Vietnamese number style (3.099; 99,6 %) for the terminal."""
     p = report.period
     head = [f"Kỳ báo cáo: từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}"]
+    if report.choice is not None and report.choice.cut:
+        head[0] += (
+            f" (kỳ yêu cầu đến ngày {fmt_date(report.choice.requested.end)}; số liệu chốt ngày "
+            f"{fmt_date(report.choice.cutoff)})"
+        )
     a = report.accounting
     head.append(
         f"Số dòng: đọc {fmt_int(a.read)}, nạp {fmt_int(a.loaded)}, loại trừ {fmt_int(a.excluded)}, "

@@ -246,15 +246,12 @@ def other_quarter():
 
 
 def _quarter_numbers(raw: Path) -> dict[str, str]:
-    from cchc_analysis.briefing_data import effective_period
-    from cchc_analysis.loaders import load_dossiers
+    from cchc_analysis.loaders import data_period, load_dossiers
     from cchc_analysis.periods import parse_period
     from cchc_analysis.rates import processing_rates
 
     load = load_dossiers(raw)
-    row = processing_rates(
-        load.dossiers, effective_period(parse_period("2026-Q2"), load.dossiers, load)
-    ).iloc[0]
+    row = processing_rates(load.dossiers, data_period(load, parse_period("2026-Q2")).period).iloc[0]
     return {
         "new": fmt_int(row["new"]),
         "resolved": fmt_int(row["resolved"]),

@@ -9,18 +9,23 @@ import pytest
 
 from cchc_analysis import briefing_data, narrative
 from cchc_analysis.errors import InputError
+from cchc_analysis.loaders import data_period
 from cchc_analysis.periods import parse_period
 
 
 class _Load:
-    def __init__(self, title_lines):
+    def __init__(self, title_lines, dossiers=None):
         self.title_lines = title_lines
+        self.dossiers = (
+            dossiers if dossiers is not None else pd.DataFrame({"received_at": pd.to_datetime([])})
+        )
 
 
 def test_declared_period_from_title_lines():
     load = _Load(["BÁO CÁO DANH SÁCH HỒ SƠ", "Từ ngày 01/04/2026 đến ngày 30/06/2026"])
-    assert briefing_data.declared_period(load) == parse_period("2026-Q2")
-    assert briefing_data.declared_period(_Load(["BÁO CÁO"])) is None
+    assert data_period(load).period == parse_period("2026-Q2")
+    with pytest.raises(InputError):  # no title, no dossier: no period
+        data_period(_Load(["BÁO CÁO"]))
 
 
 def test_effective_period_stops_where_the_data_stop():
@@ -30,9 +35,9 @@ def test_effective_period_stops_where_the_data_stop():
             "resolved_at": pd.to_datetime(["2026-04-13", None]),
         }
     )
-    cut = briefing_data.effective_period(parse_period("2026-Q2"), frame)
+    cut = data_period(_Load([], frame), parse_period("2026-Q2")).period
     assert (cut.start, cut.end, cut.label) == (date(2026, 4, 1), date(2026, 4, 13), "2026-Q2")
-    assert briefing_data.effective_period(parse_period("2026-Q1"), frame) == parse_period("2026-Q1")
+    assert data_period(_Load([], frame), parse_period("2026-Q1")).period == parse_period("2026-Q1")
 
 
 def test_blank_parameter_means_the_bundled_sample():

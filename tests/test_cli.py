@@ -85,8 +85,13 @@ def test_kpis_json_contract(raw, capsys):
     assert "synthetic" not in document
 
 
-def test_kpis_without_period_spans_the_receipt_dates(raw, capsys):
+def test_kpis_without_period_follows_the_title_else_spans_the_receipt_dates(raw, tmp_path, capsys):
     code, out, _ = run(["kpis", raw, "--format", "json"], capsys)
+    assert code == 0  # the title line says «Từ ngày 01/01/2026 đến ngày 31/03/2026»
+    assert json.loads(out)["period"] == {"from": "2026-01-01", "to": "2026-03-31"}
+    untitled = tmp_path / "untitled.csv"
+    untitled.write_text("\n".join(RAW.splitlines()[2:]) + "\n", encoding="utf-8")
+    code, out, _ = run(["kpis", untitled, "--format", "json"], capsys)
     assert code == 0
     assert json.loads(out)["period"] == {"from": "2025-12-20", "to": "2026-03-30"}
 

@@ -74,8 +74,8 @@ def _split(df: pd.DataFrame, folder: Path, column: str, suffix: str) -> Path:
     return folder
 
 
-def _document(path: Path, period=None, by=BY) -> dict:
-    return json.loads(format_report_json(build_kpi_report(path, period, by=by)))
+def _document(path: Path, period=None, by=BY, as_of=None) -> dict:
+    return json.loads(format_report_json(build_kpi_report(path, period, by=by, as_of=as_of)))
 
 
 @pytest.mark.parametrize("period", [None, "2025-Q2", "2025-02"])
@@ -109,9 +109,11 @@ def test_csv_folder_equals_one_file(dossiers, tmp_path):
     folder = _split(dossiers, tmp_path / "months", "month", ".csv")
     for period in (None, parse_period("2025-Q2")):
         assert _document(folder, period) == _document(single, period)
-    # and the same numbers as the same rows from Parquet
+    # and the same numbers as the same rows from Parquet (which has no title line stating the period and the
+    # cut-off: both are given)
     parquet = _write(dossiers, tmp_path / "all_synthetic.parquet")
-    assert _document(folder)["groups"] == _document(parquet)["groups"]
+    half = parse_period("01/01/2025..30/06/2025")
+    assert _document(folder, half)["groups"] == _document(parquet, half, as_of="30/06/2025")["groups"]
 
 
 def test_parquet_in_parts_equals_one_reading(dossiers, tmp_path, monkeypatch):

@@ -46,13 +46,24 @@ One module per concern; this package's namespace is the public API.
 - :mod:`.dates` — day-first dates;
 - :mod:`.vocabulary` — the value words (status, channel, online level, yes/no, paid, satisfaction), read from
   ``reference/value_vocabulary.csv`` and the user's vocabulary files; «Đã có kết quả» is understood there;
-- :mod:`.accounting` — row accounting, rejects and their reasons;
-- :mod:`.build` — raw table → canonical frame, and the entry points.
+- :mod:`.accounting` — row accounting, rejects and their reasons, the alert on many rejects;
+- :mod:`.build` — raw table → canonical frame, and the entry points;
+- :mod:`.title` — the period and cut-off date a file's title lines state;
+- :mod:`.cutoff` — the one period policy: the period counted and the cut-off («ngày chốt số liệu»);
+- :mod:`.folders` — which files of a folder are read, and reading them as one.
 """
 
-from cchc_analysis.loaders.accounting import REJECT_COLUMNS, LoadResult, RowAccounting
+from cchc_analysis.loaders.accounting import (
+    REJECT_ALERT_SHARE,
+    REJECT_COLUMNS,
+    LoadResult,
+    RowAccounting,
+    reject_alert,
+)
 from cchc_analysis.loaders.build import load_dossiers, load_dossiers_by_part, received_span_hint
+from cchc_analysis.loaders.cutoff import DataPeriod, DataSpan, data_period, dossier_span, empty_period_error
 from cchc_analysis.loaders.dates import parse_dates
+from cchc_analysis.loaders.folders import DOSSIER_SUFFIXES, FolderListing, list_dossier_files, load_path
 from cchc_analysis.loaders.headers import (
     HEADER_SEARCH_ROWS,
     PERSONAL,
@@ -61,27 +72,41 @@ from cchc_analysis.loaders.headers import (
     classify_header,
     header_aliases,
 )
+from cchc_analysis.loaders.title import stated_as_of, stated_period
 from cchc_analysis.loaders.vocabulary import VOCABULARY_FILE_NAME, Vocabulary, load_vocabulary, unknown_values
 from cchc_analysis.text import fold, header_key
 
 __all__ = [
+    "DOSSIER_SUFFIXES",
     "HEADER_SEARCH_ROWS",
     "PERSONAL",
+    "REJECT_ALERT_SHARE",
     "REJECT_COLUMNS",
     "UNUSED",
     "VOCABULARY_FILE_NAME",
+    "DataPeriod",
+    "DataSpan",
+    "FolderListing",
     "LoadResult",
     "RowAccounting",
     "Vocabulary",
     "accepted_headers",
     "classify_header",
+    "data_period",
+    "dossier_span",
+    "empty_period_error",
     "fold",
     "header_aliases",
     "header_key",
+    "list_dossier_files",
     "load_dossiers",
     "load_dossiers_by_part",
+    "load_path",
     "load_vocabulary",
     "parse_dates",
     "received_span_hint",
+    "reject_alert",
+    "stated_as_of",
+    "stated_period",
     "unknown_values",
 ]

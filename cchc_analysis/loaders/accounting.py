@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis import schema
+from cchc_analysis.formatting import fmt_int, fmt_pct
 from cchc_analysis.loaders.cleaning import _cell_text
 
 #: Vietnamese reasons by ``reason_code`` (``{label}``: the column's Vietnamese name).
@@ -203,3 +204,48 @@ def _record_frame(groups: list[dict[str, object]], file_label: str) -> pd.DataFr
     frame = pd.concat(parts, ignore_index=True)
     frame.insert(0, "file", pd.array([file_label] * len(frame), dtype="string"))
     return frame.sort_values("row", kind="stable").reset_index(drop=True)[list(REJECT_COLUMNS)]
+
+
+#: Share of rejected rows above which every command says so on stderr and the briefing shows a warning box.
+REJECT_ALERT_SHARE = 0.01
+
+
+def _reason_label(code: str, reason: object) -> str:
+    """A reason as one line of the alert: duplicates grouped whatever their first row."""
+    if code in ("duplicate_id", "duplicate_id_known"):
+        return "Mã hồ sơ trùng với một dòng đã nạp"
+    return str(reason)
+
+
+def reject_alert(
+    accounting: RowAccounting, rejects: pd.DataFrame, threshold: float = REJECT_ALERT_SHARE
+) -> str | None:
+    """One Vietnamese line when more than ``threshold`` of the rows read were rejected, else None.
+
+    It gives the count, the share and the three most frequent reasons with their counts; the CLI prints it on
+    stderr (``--max-rejected`` turns it into exit 2) and the briefing shows it in a warning box.
+
+    Examples
+    --------
+    >>> rejects = pd.DataFrame({"reason_code": ["unknown_status"] * 2, "reason": ["Không nhận ra trạng thái"] * 2})
+    >>> reject_alert(RowAccounting(100, 98, 0, 2), rejects)
+    'Cảnh báo: 2/100 dòng bị từ chối (2,0 %), không được tính vào số liệu. Lý do chính: Không nhận ra trạng thái (2).'
+    >>> reject_alert(RowAccounting(100, 99, 0, 1), rejects.head(1)) is None
+    True
+    """
+    a = accounting
+    if not a.read or not a.rejected or a.rejected / a.read <= threshold:
+        return None
+    reasons: dict[str, int] = {}
+    if len(rejects):
+        codes = rejects["reason_code"].astype(object).tolist()
+        texts = rejects["reason"].astype(object).tolist()
+        for code, text in zip(codes, texts, strict=True):
+            label = _reason_label(str(code), text)
+            reasons[label] = reasons.get(label, 0) + 1
+    top = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    listed = "; ".join(f"{label} ({fmt_int(n)})" for label, n in top)
+    return (
+        f"Cảnh báo: {fmt_int(a.rejected)}/{fmt_int(a.read)} dòng bị từ chối ({fmt_pct(a.rejected / a.read, 1)}), "
+        "không được tính vào số liệu." + (f" Lý do chính: {listed}." if listed else "")
+    )

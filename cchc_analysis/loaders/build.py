@@ -33,6 +33,7 @@ from cchc_analysis.loaders.parquet import (
     _read_parquet,
 )
 from cchc_analysis.loaders.sniffing import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, _RawTable
+from cchc_analysis.loaders.title import stated_as_of
 from cchc_analysis.loaders.vocabulary import (
     Vocabulary,
     _convert,
@@ -313,6 +314,12 @@ def _check_columns(columns: Iterable[str] | None) -> set[str] | None:
     return wanted
 
 
+def _title_as_of(title_lines: list[str]) -> pd.Timestamp | None:
+    """The cut-off date the title lines state («… đến ngày 30/06/2026»), see :mod:`.title`."""
+    day = stated_as_of(title_lines)
+    return None if day is None else pd.Timestamp(day)
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -490,6 +497,7 @@ def _load_file(
         title_lines=raw.title_lines,
         id_hashes=hashes,
         notes=unknown_values_note(rejects, header_map),
+        as_of=_title_as_of(raw.title_lines),
     )
 
 
@@ -665,8 +673,11 @@ def _concat_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True).sort_values("row", kind="stable", ignore_index=True)
 
 
-def received_span_hint(path: str | Path) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """Earliest and latest ``received_at`` of a Parquet file, cheaply: from its statistics, or that one column.
+def received_span_hint(
+    path: str | Path, column: str = "received_at"
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """Earliest and latest ``received_at`` (or another date ``column``) of a Parquet file, cheaply: from its
+    statistics, or that one column.
 
     A hint, not a result: it includes rows that loading may reject or exclude. None for other formats, for a
     ``received_at`` not stored as naive timestamps or dates, or when the file cannot be read (loading it will
@@ -681,7 +692,7 @@ def received_span_hint(path: str | Path) -> tuple[pd.Timestamp, pd.Timestamp] | 
         parquet = pq.ParquetFile(path)
         names = parquet.schema_arrow.names
         headers = [unicodedata.normalize("NFC", str(n)).strip() for n in names]
-        index = _plan_headers(headers, path, check_duplicates=False).canonical.get("received_at")
+        index = _plan_headers(headers, path, check_duplicates=False).canonical.get(column)
         if index is None:
             return None
         kind = parquet.schema_arrow.field(index).type

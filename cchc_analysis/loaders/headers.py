@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from cchc_analysis import schema
-from cchc_analysis.errors import InputError
+from cchc_analysis.errors import InputError, NotADossierExport
 from cchc_analysis.loaders.cleaning import _cell_text, header_key
 
 #: Canonical name given to personal-data headers in ``header_aliases.csv``.
@@ -189,7 +189,7 @@ def _missing_required_error(
     """The error for a header row that lacks required columns (or for no header row at all)."""
     accepted_vi, accepted_en = _required_text()
     if not named and (plan is None or len(plan.canonical) < 2):
-        return InputError(
+        return NotADossierExport(
             f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu. Cần các cột: {accepted_vi}",
             f"No header row found in the first {HEADER_SEARCH_ROWS} rows. Required columns: {accepted_en}",
             file=file,
@@ -200,7 +200,7 @@ def _missing_required_error(
         missing.remove("resolved_at")
     desc = " — ".join(_accepted_text(c, vi=True) for c in missing)
     desc_en = " — ".join(_accepted_text(c, vi=False) for c in missing)
-    return InputError(
+    return NotADossierExport(
         f"Thiếu cột bắt buộc: {desc}",
         f"Missing required column: {desc_en}",
         file=file,

@@ -16,7 +16,6 @@ from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, parse_vn_number
 from cchc_analysis.periods import parse_day
 
-SNAPSHOT_COLUMNS: tuple[str, ...] = ("date", "unit", "rank", "n_units", "total_score")
 #: Optional group-score columns of a snapshot file are named ``score_<group_code>`` (``score_1`` … ``score_6``).
 GROUP_SCORE_PREFIX = "score_"
 

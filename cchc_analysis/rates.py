@@ -90,9 +90,6 @@ RATE_DEFINITIONS: dict[str, tuple[tuple[str, ...], str]] = {
 
 RATE_COLUMNS: tuple[str, ...] = (*RATE_DEFINITIONS, "satisfaction_766_rate")
 
-#: The rates of the JSON contract of ``cchc kpis`` (SPEC §5), in order.
-JSON_RATE_COLUMNS: tuple[str, ...] = RATE_COLUMNS
-
 #: Identities of Biểu 06 that hold for every group: (left side, right-side counts summed).
 IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("in_scope", ("resolved", "pending")),

@@ -45,7 +45,6 @@ from cchc_analysis.reported import (
 )
 
 CHECK_COLUMNS: tuple[str, ...] = ("check", "keys", "status", "message")
-CHECK_KINDS: tuple[str, ...] = ("ratio", "attainable", "parts")
 STATUSES: tuple[str, ...] = ("OK", "WARNING", "ERROR")
 
 #: What the terminal table calls each check and status.

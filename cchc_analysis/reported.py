@@ -178,9 +178,6 @@ def read_reported_figures(path: str | Path) -> pd.DataFrame:
     return parse_reported_figures(frame, file=p, rows=rows)
 
 
-load_reported_figures = read_reported_figures
-
-
 def parse_reported_figures(
     frame: pd.DataFrame, *, file: object = None, rows: list[int] | None = None
 ) -> pd.DataFrame:

@@ -73,20 +73,6 @@ EXCLUDED_STATUSES: frozenset[int] = frozenset({1, 3})
 #: Columns derived from ``received_at`` that may be used as grouping keys.
 CALENDAR_KEYS: tuple[str, ...] = ("month", "quarter")
 
-#: Columns that may be used to group counts and rates.
-GROUPABLE_COLUMNS: tuple[str, ...] = (
-    "field",
-    "procedure",
-    "source_system",
-    "channel",
-    "officer",
-    "unit",
-    "online_level",
-    "status",
-    "month",
-    "quarter",
-)
-
 #: Vietnamese names of canonical columns, for tables and messages shown to analysts.
 COLUMN_LABELS_VI: dict[str, str] = {
     "dossier_id": "Mã hồ sơ",

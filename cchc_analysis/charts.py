@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
-from datetime import date
 
 import matplotlib as mpl
 import matplotlib.patches
@@ -28,14 +27,14 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
+from cchc_analysis.periods import month_end
 from cchc_analysis.rates import COUNT_COLUMNS, RATE_COLUMNS
 from cchc_analysis.schema import (
     CHANNEL_LABELS_VI,
     CHANNELS,
-    COLUMN_LABELS_VI,
     COUNT_LABELS_VI,
-    RATE_LABELS_VI,
     SYNTHETIC_NOTE_VI,
+    label,
 )
 
 #: The caption every chart built from synthetic data carries.
@@ -142,18 +141,6 @@ class Chart(Figure):
 
 # --------------------------------------------------------------------------------------------------------------
 # shared helpers
-
-
-def label(name: str) -> str:
-    """The Vietnamese name of a rate, count or column (from :mod:`cchc_analysis.schema`); else ``name``.
-
-    >>> label("full_online_rate"), label("field")
-    ('Tỷ lệ trực tuyến toàn trình', 'Lĩnh vực')
-    """
-    for table in (RATE_LABELS_VI, COUNT_LABELS_VI, COLUMN_LABELS_VI):
-        if name in table:
-            return table[name]
-    return name
 
 
 def _new_chart(height: float, *, nrows: int = 1, height_ratios: Sequence[float] | None = None, sharex=False):
@@ -1113,7 +1100,7 @@ def target_path_chart(
             partial = (
                 as_of_day is not None
                 and m == f"{as_of_day.year}-{as_of_day.month:02d}"
-                and (_month_end(m) > as_of_day)
+                and (month_end(m) > as_of_day)
             )
             if m in remaining_months and not np.isnan(needed_rate):
                 ax.bar(
@@ -1211,10 +1198,6 @@ def _receipt_months(monthly: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _month_end(key: str) -> date:
-    return pd.Period(key, freq="M").end_time.date()
-
-
 def _month_tick(key: object, as_of: object | None = None) -> str:
     """``"2026-04"`` → ``T4/2026``, with «(đến 13/04)» when ``as_of`` cuts that month short."""
     from cchc_analysis.periods import parse_day
@@ -1223,6 +1206,6 @@ def _month_tick(key: object, as_of: object | None = None) -> str:
     if as_of is None or key is None or key is pd.NA:
         return text
     day = parse_day(as_of)
-    if str(key) == f"{day.year}-{day.month:02d}" and _month_end(str(key)) > day:
+    if str(key) == f"{day.year}-{day.month:02d}" and month_end(str(key)) > day:
         text += f"\n(đến {day:%d/%m})"
     return text

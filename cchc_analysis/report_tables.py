@@ -17,7 +17,7 @@ import pandas as pd
 
 from cchc_analysis.formatting import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
 from cchc_analysis.rates import IDENTITIES, RATE_DEFINITIONS
-from cchc_analysis.schema import COLUMN_LABELS_VI, COUNT_LABELS_VI, RATE_LABELS_VI, SYNTHETIC_NOTE_VI
+from cchc_analysis.schema import COLUMN_LABELS_VI, SYNTHETIC_NOTE_VI, label
 
 #: How the keys of the notice's reported-figures file map to what the dossier data measure.
 #: Keys that are already a count or rate name (``early``, ``reuse_rate``…) need no entry.
@@ -96,14 +96,6 @@ class Table:
         head = (self.caption or "") + (f" [{SYNTHETIC_NOTE_VI}]" if self.synthetic else "")
         body = self.shown.to_string(index=False)
         return f"{head}\n{body}" + (f"\n{self.note}" if self.note else "") if head else body
-
-
-def label(name: str) -> str:
-    """The Vietnamese name of a rate, count or column; the name itself when none is known."""
-    for table in (RATE_LABELS_VI, COUNT_LABELS_VI, COLUMN_LABELS_VI):
-        if name in table:
-            return table[name]
-    return name
 
 
 def _group_value(value: object, column: str) -> str:

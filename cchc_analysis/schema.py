@@ -156,5 +156,18 @@ RATE_LABELS_VI: dict[str, str] = {
     "satisfaction_766_rate": "Mức độ hài lòng (chỉ số 766, ước tính)",
 }
 
+
+def label(name: str) -> str:
+    """The Vietnamese name of a rate, count or column; ``name`` itself when none is known.
+
+    >>> label("full_online_rate"), label("field"), label("xyz")
+    ('Tỷ lệ trực tuyến toàn trình', 'Lĩnh vực', 'xyz')
+    """
+    for table in (RATE_LABELS_VI, COUNT_LABELS_VI, COLUMN_LABELS_VI):
+        if name in table:
+            return table[name]
+    return name
+
+
 #: What every output built from synthetic data says, visibly.
 SYNTHETIC_NOTE_VI = "Dữ liệu mô phỏng"

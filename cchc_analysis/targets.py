@@ -22,7 +22,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
-from cchc_analysis.periods import Period, parse_day, parse_period
+from cchc_analysis.periods import Period, month_end, parse_day, parse_period
 from cchc_analysis.schema import COUNT_LABELS_VI
 
 TARGET_FILE_COLUMNS: tuple[str, ...] = (
@@ -328,10 +328,6 @@ def _rate_parts(metric: str) -> tuple[tuple[str, ...], str] | None:
     return RATE_DEFINITIONS.get(metric)
 
 
-def _month_end(key: str) -> date:
-    return pd.Period(key, freq="M").end_time.date()
-
-
 def _compare(value: float, operator: str, target: float) -> bool:
     eps = 1e-12
     return {
@@ -458,7 +454,7 @@ def _one_target(t: pd.Series, data: pd.DataFrame, day: date, window: int) -> dic
     monthly = monthly.dropna(how="any")
     num = monthly[list(num_cols)].sum(axis=1).astype("int64")
     den = monthly[den_col].astype("int64")
-    done = [m for m in monthly.index if _month_end(m) <= day]
+    done = [m for m in monthly.index if month_end(m) <= day]
     in_period = [m for m in done if m in period.months()]
     recent = done[-window:]
     achieved_num = int(num[in_period].sum())
@@ -472,7 +468,7 @@ def _one_target(t: pd.Series, data: pd.DataFrame, day: date, window: int) -> dic
     else:
         current = None
         basis = "chưa có tháng nào trọn vẹn"
-    remaining = [m for m in period.months() if _month_end(m) > day]
+    remaining = [m for m in period.months() if month_end(m) > day]
     r = len(remaining)
     out.update(
         current_value=float(current) if current is not None else float("nan"),

@@ -26,7 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
+from cchc_analysis.formatting import exact_decimal, fmt_date, fmt_int, fmt_number, fmt_pct, round_half_up
 from cchc_analysis.periods import month_end
 from cchc_analysis.rates import COUNT_COLUMNS, RATE_COLUMNS
 from cchc_analysis.schema import (
@@ -288,8 +288,9 @@ def _bar_label(ax, x: float, y: float, text: str, *, inside: bool, colour: str =
 
 def _short_pct(fraction: float) -> str:
     """A printed percentage with only the decimals it needs: ``0.996 → '99,6 %'``, ``1.0 → '100 %'``."""
+    percent = exact_decimal(fraction) * 100
     for decimals in (0, 1, 2, 3):
-        if abs(round(fraction * 100, decimals) - fraction * 100) < 1e-9:
+        if round_half_up(percent, decimals) == percent:
             return fmt_pct(fraction, decimals)
     return fmt_pct(fraction, 2)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 import matplotlib as mpl
 import matplotlib.patches
@@ -77,37 +78,39 @@ COLOURS: dict[str, str] = {
     "caption": "#8A2B00",
 }
 
-#: matplotlib settings applied while a chart is built and drawn.
-STYLE: dict[str, object] = {
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 9.5,
-    "axes.titlesize": 10.5,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 9.5,
-    "axes.labelcolor": COLOURS["text"],
-    "axes.edgecolor": "#B0B0B0",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": False,
-    "axes.axisbelow": True,
-    "grid.color": "#E3E3E3",
-    "grid.linewidth": 0.8,
-    "xtick.color": COLOURS["muted"],
-    "ytick.color": COLOURS["text"],
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "legend.fontsize": 8.5,
-    "legend.frameon": False,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
-    "axes.unicode_minus": True,
-    # Labels come from data (field, procedure names): a "$" must print as "$", never start mathtext.
-    "text.parse_math": False,
-    "svg.fonttype": "none",
-    "pdf.fonttype": 42,
-}
+#: matplotlib settings applied while a chart is built and drawn (read-only: ``mpl.rc_context(STYLE)`` reads it).
+STYLE: Mapping[str, object] = MappingProxyType(
+    {
+        "font.family": "sans-serif",
+        "font.sans-serif": ("DejaVu Sans",),
+        "font.size": 9.5,
+        "axes.titlesize": 10.5,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 9.5,
+        "axes.labelcolor": COLOURS["text"],
+        "axes.edgecolor": "#B0B0B0",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "axes.axisbelow": True,
+        "grid.color": "#E3E3E3",
+        "grid.linewidth": 0.8,
+        "xtick.color": COLOURS["muted"],
+        "ytick.color": COLOURS["text"],
+        "xtick.labelsize": 8.5,
+        "ytick.labelsize": 8.5,
+        "legend.fontsize": 8.5,
+        "legend.frameon": False,
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        "axes.unicode_minus": True,
+        # Labels come from data (field, procedure names): a "$" must print as "$", never start mathtext.
+        "text.parse_math": False,
+        "svg.fonttype": "none",
+        "pdf.fonttype": 42,
+    }
+)
 
 #: Width of every chart, in inches: the text width of an A4 page with 18 mm margins.
 WIDTH = 6.6

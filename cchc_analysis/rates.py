@@ -20,8 +20,9 @@ at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -73,20 +74,22 @@ _COUNT_NEEDS: dict[str, str] = {
 }
 
 #: rate → (numerator counts summed, denominator count). ``satisfaction_766_rate`` is derived after these.
-RATE_DEFINITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "early_rate": (("early",), "resolved"),
-    "on_time_rate": (("early", "on_time"), "resolved"),
-    "late_rate": (("late",), "resolved"),
-    "progress_766_rate": (("early", "on_time", "pending_within"), "in_scope"),
-    "online_rate": (("new_online",), "new"),
-    "full_online_rate": (("full_online",), "new"),
-    "partial_online_rate": (("partial_online",), "new"),
-    "digitization_rate": (("digitized",), "new"),
-    "reuse_rate": (("data_reused",), "new"),
-    "online_payment_rate": (("paid_online",), "fee_required"),
-    "satisfaction_rate": (("satisfied",), "rated"),
-    "complaint_rate": (("complaint",), "in_scope"),
-}
+RATE_DEFINITIONS: Mapping[str, tuple[tuple[str, ...], str]] = MappingProxyType(
+    {
+        "early_rate": (("early",), "resolved"),
+        "on_time_rate": (("early", "on_time"), "resolved"),
+        "late_rate": (("late",), "resolved"),
+        "progress_766_rate": (("early", "on_time", "pending_within"), "in_scope"),
+        "online_rate": (("new_online",), "new"),
+        "full_online_rate": (("full_online",), "new"),
+        "partial_online_rate": (("partial_online",), "new"),
+        "digitization_rate": (("digitized",), "new"),
+        "reuse_rate": (("data_reused",), "new"),
+        "online_payment_rate": (("paid_online",), "fee_required"),
+        "satisfaction_rate": (("satisfied",), "rated"),
+        "complaint_rate": (("complaint",), "in_scope"),
+    }
+)
 
 RATE_COLUMNS: tuple[str, ...] = (*RATE_DEFINITIONS, "satisfaction_766_rate")
 

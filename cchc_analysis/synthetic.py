@@ -26,10 +26,11 @@ import io
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -327,18 +328,20 @@ NOTICE_START = date(2026, 1, 1)
 NOTICE_END = date(2026, 4, 13)
 
 #: The aggregates of the inspection notice that the sample reproduces exactly (SPEC §6).
-NOTICE_TARGETS: dict[str, int] = {
-    "dossiers": 3099,
-    "resolved": 3080,
-    "early": 3067,
-    "on_time": 11,
-    "late": 2,
-    "pending_within": 19,
-    "full_online": 923,
-    "partial_online": 2176,
-    "data_reused": 3092,
-    "complaint": 2,
-}
+NOTICE_TARGETS: Mapping[str, int] = MappingProxyType(
+    {
+        "dossiers": 3099,
+        "resolved": 3080,
+        "early": 3067,
+        "on_time": 11,
+        "late": 2,
+        "pending_within": 19,
+        "full_online": 923,
+        "partial_online": 2176,
+        "data_reused": 3092,
+        "complaint": 2,
+    }
+)
 
 #: Officers as pseudonymous codes (never names), by the field they are assigned to (the notice: "phân công nhiệm
 #: vụ cụ thể cho ... công chức phụ trách từng lĩnh vực").

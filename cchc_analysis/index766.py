@@ -7,7 +7,7 @@ numbers]; ``confidence`` says whether the row's points and threshold were read i
 or deduced (``inferred``).
 
 ``rate_column`` names the processing rate (:mod:`cchc_analysis.rates`) that fills the indicator from dossier data:
-2.1 ← ``progress_766_rate``; 4.3 ← ``online_payment_rate``; 5.3 ← ``satisfaction_766_rate`` (a proxy);
+2.1 ← ``progress_766_rate``; 4.3 ← ``online_payment_rate``; 5.3 ← ``satisfaction_766_rate`` (a proxy; SPEC §3 calls it 5.4);
 6.2 ← ``digitization_rate``; 6.4 ← ``reuse_rate``. The 12-point online-service group is one indicator, code ``3``,
 filled by ``full_online_rate`` with the 50 % threshold of 3.3 (the split among 3.1/3.2/3.3 is not published, and
 the inspection notice names full-process online as the weak point); edit ``rate_column`` to ``online_rate`` to

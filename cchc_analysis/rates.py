@@ -544,8 +544,11 @@ def sum_counts(parts: Iterable[pd.DataFrame], by: str | Sequence[str] | None = N
 def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Append ``RATE_COLUMNS`` to a counts frame: unrounded fractions, NaN where the denominator is 0 or NA.
 
-    ``satisfaction_766_rate`` (proxy of 766 indicator 5.4) is ``1 − (late + pending_overdue) / in_scope −
-    complaint_rate``; NaN when the complaint column is absent.
+    ``satisfaction_766_rate`` is ``1 − (late + pending_overdue) / in_scope − complaint_rate`` (SPEC §3), the
+    proxy of the 766 indicator «hài lòng trong tiếp nhận, giải quyết TTHC» — code ``5.3`` of
+    ``reference/indicators_766.csv`` (SPEC §3 calls it 5.4). A «không hài lòng» rating counts only through the
+    ``complaint`` column (which carries the portal's dissatisfied flag); the ``satisfaction`` column is not used.
+    NaN when the complaint column is absent.
 
     Examples
     --------

@@ -16,6 +16,7 @@ score it by online receipt instead. Indicators without a rate are *unknown*: the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -141,9 +142,23 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     return frame
 
 
+@functools.cache
+def _bundled_table() -> pd.DataFrame:
+    return load_indicators()
+
+
+def bundled_indicators() -> pd.DataFrame:
+    """The indicator table bundled with the package, read from disk once per process.
+
+    :func:`score_766`, :func:`what_if` and :func:`group_maxima` use it when no table is passed, so scoring does no
+    file I/O after the first call. Each call returns a copy: a caller cannot change the table for the others.
+    """
+    return _bundled_table().copy()
+
+
 def group_maxima(indicators: pd.DataFrame | None = None) -> pd.Series:
     """Maximum points of each group (index ``group_code``), in table order."""
-    table = load_indicators() if indicators is None else indicators
+    table = bundled_indicators() if indicators is None else indicators
     return table.groupby("group_code", sort=False)["max_points"].sum()
 
 
@@ -193,7 +208,7 @@ def score_766(
         ``rates.processing_rates``) and/or by indicator code (``"1.1"``) for indicators the dossier data cannot
         give. NaN / missing → the indicator is unknown.
     indicators : DataFrame, optional
-        From :func:`load_indicators` (default: the bundled table).
+        From :func:`load_indicators` (default: :func:`bundled_indicators`, read once per process).
     overrides : mapping, optional
         Rates that replace the others, keyed by indicator code or rate name (a what-if).
 
@@ -209,7 +224,7 @@ def score_766(
     >>> s.set_index("code").loc[["2.1", "3"], "points"].round(4).tolist()
     [20.0, 7.1472]
     """
-    table = load_indicators() if indicators is None else indicators
+    table = bundled_indicators() if indicators is None else indicators
     given = _as_mapping(rates)
     forced = dict(overrides or {})
     known_names = set(table["code"]) | set(table["rate_column"].dropna())
@@ -369,6 +384,8 @@ def what_if(
         only when every indicator is known; ranks need a total.
     unit : str, optional
         The unit's name, dropped from ``peers``.
+    indicators : DataFrame, optional
+        From :func:`load_indicators` (default: :func:`bundled_indicators`, read once per process).
 
     Returns
     -------
@@ -384,7 +401,7 @@ def what_if(
     >>> round(r["points_before"], 4), r["points_after"], round(r["points_gained"], 4)
     (7.1472, 12.0, 4.8528)
     """
-    table = load_indicators() if indicators is None else indicators
+    table = bundled_indicators() if indicators is None else indicators
     ind = _find_indicator(table, indicator)
     new_rate = _rate(new_rate, "new_rate")
     if new_rate != new_rate:

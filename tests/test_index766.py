@@ -189,3 +189,25 @@ def test_satisfaction_proxy_counts_ratings_only_through_the_complaint_column():
     note = indicator["note"]
     assert "cột complaint" in note and "cột satisfaction" in note and "không dùng" in note
     assert "5.4" in note  # the SPEC's number is named where the package's is
+
+
+def test_scoring_reads_the_bundled_table_once(monkeypatch):
+    """architecture.md: compute functions do no file I/O — the bundled table is read once, then reused."""
+    from cchc_analysis import index766
+
+    reads = []
+    real = index766.load_indicators
+    monkeypatch.setattr(index766, "load_indicators", lambda *a, **k: reads.append(1) or real(*a, **k))
+    index766._bundled_table.cache_clear()
+    try:
+        for _ in range(3):
+            score_766({"full_online_rate": 0.2})
+        what_if({"full_online_rate": 0.2}, "3", 0.5)
+        group_maxima()
+    finally:
+        index766._bundled_table.cache_clear()
+    assert len(reads) == 1
+    # a caller changing its copy does not change the table others score with
+    table = index766.bundled_indicators()
+    table.loc[table["code"] == "3", "max_points"] = 99.0
+    assert index766.bundled_indicators().set_index("code").loc["3", "max_points"] == 12.0

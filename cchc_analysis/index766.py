@@ -24,6 +24,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_int, fmt_number, fmt_pct
+from cchc_analysis.loaders.tables import read_table
 
 INDICATORS_PATH = Path(__file__).parent / "reference" / "indicators_766.csv"
 INDICATOR_COLUMNS: tuple[str, ...] = (
@@ -85,27 +86,14 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
         confidence value.
     """
     p = Path(path) if path is not None else INDICATORS_PATH
-    try:
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("Không tìm thấy bảng chỉ số 766", "766 indicator table not found", file=p) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            "Không đọc được bảng chỉ số 766", f"Cannot read the 766 table ({exc})", file=p
-        ) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in INDICATOR_COLUMNS if c not in frame.columns and c not in ("note", "rate_column")]
-    if missing:
-        raise InputError(
-            "Thiếu cột trong bảng chỉ số 766: " + ", ".join(missing),
-            "Missing column(s) in the 766 table: " + ", ".join(missing),
-            file=p,
-        )
+    required = [c for c in INDICATOR_COLUMNS if c not in ("note", "rate_column")]
+    frame = read_table(p, required=required, what="bảng chỉ số 766", what_en="766 indicator table")
     for c in ("note", "rate_column"):
         if c not in frame.columns:
             frame[c] = ""
-    frame = frame[list(INDICATOR_COLUMNS)].apply(lambda s: s.str.strip())
-    frame = frame[(frame != "").any(axis=1)].reset_index(drop=True)
+    frame = frame[list(INDICATOR_COLUMNS)]
+    lines = frame.index.tolist()  # the file's line number of each row, for messages
+    frame = frame.reset_index(drop=True)
     for name in ("max_points", "threshold"):
         values = []
         for i, text in enumerate(frame[name]):
@@ -113,7 +101,7 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
                 values.append(float(text.replace(",", ".").rstrip("%")) / (100 if text.endswith("%") else 1))
             except ValueError:
                 raise InputError(
-                    "Giá trị không phải là số", "Not a number", file=p, row=i + 2, column=name, value=text
+                    "Giá trị không phải là số", "Not a number", file=p, row=lines[i], column=name, value=text
                 ) from None
         frame[name] = values
     checks = (
@@ -136,7 +124,7 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     for bad, column, vi, en in checks:
         if bad.any():
             i = int(bad.to_numpy().argmax())
-            raise InputError(vi, en, file=p, row=i + 2, column=column, value=frame[column].iloc[i])
+            raise InputError(vi, en, file=p, row=lines[i], column=column, value=frame[column].iloc[i])
     frame["rate_column"] = frame["rate_column"].replace("", pd.NA)
     frame["note"] = frame["note"].replace("", pd.NA)
     return frame

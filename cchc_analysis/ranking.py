@@ -8,12 +8,14 @@ moved up = better, negative = fell = worse), and each change is also said in wor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, parse_vn_number
+from cchc_analysis.loaders.tables import read_table
 from cchc_analysis.periods import parse_day
 
 #: Optional group-score columns of a snapshot file are named ``score_<group_code>`` (``score_1`` … ``score_6``).
@@ -85,12 +87,15 @@ def _column_map(frame: pd.DataFrame) -> dict[str, str]:
     return {str(c).strip().lower(): c for c in frame.columns}
 
 
-def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.DataFrame:
+def validate_snapshots(
+    snapshots: pd.DataFrame, *, file: object = None, rows: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Type and check a snapshot frame (columns ``date, unit, rank, n_units``; optional ``total_score``,
     ``score_<group>``, ``source``).
 
     Dates are read day first or ISO; ``rank`` and ``n_units`` may be blank on a row that has a ``total_score``
-    (they are then derived from the scores of the snapshot, see :func:`rank_trend`).
+    (they are then derived from the scores of the snapshot, see :func:`rank_trend`). ``rows`` are the file's
+    line numbers of the rows, for messages (default: header on line 1, data from line 2).
 
     Raises
     ------
@@ -107,7 +112,7 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
             file=file,
         )
     out = pd.DataFrame(index=snapshots.index)
-    rows = range(2, len(snapshots) + 2)
+    rows = list(rows) if rows is not None else list(range(2, len(snapshots) + 2))
     dates, units = [], []
     for row, value in zip(rows, snapshots[cols["date"]], strict=True):
         try:
@@ -156,7 +161,7 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
                 "Thứ hạng và số đơn vị phải là số nguyên dương",
                 "rank and n_units must be positive whole numbers",
                 file=file,
-                row=i + 2,
+                row=rows[i],
                 column=name,
                 value=snapshots[cols[name]].iloc[i],
             )
@@ -167,7 +172,7 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
             "Thứ hạng lớn hơn số đơn vị được xếp hạng",
             "rank is larger than the number of units ranked",
             file=file,
-            row=i + 2,
+            row=rows[i],
             column="rank",
             value=f"{out['rank'].iloc[i]:.0f}/{out['n_units'].iloc[i]:.0f}",
         )
@@ -178,7 +183,7 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
             "Dòng không có thứ hạng cũng không có tổng điểm",
             "The row has neither a rank nor a total score",
             file=file,
-            row=i + 2,
+            row=rows[i],
             column="rank",
         )
     dup = out.duplicated(["date", "unit"])
@@ -188,7 +193,7 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
             "Một đơn vị có hai dòng xếp hạng cùng ngày",
             "Two snapshots of one unit on one date",
             file=file,
-            row=i + 2,
+            row=rows[i],
             column="unit",
             value=out["unit"].iloc[i],
         )
@@ -200,7 +205,9 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
 
 
 def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:
-    """Read a ranking-snapshot CSV (UTF-8): ``date,unit,rank,n_units[,total_score][,score_<group>…][,source]``.
+    """Read a ranking-snapshot CSV: ``date,unit,rank,n_units[,total_score][,score_<group>…][,source]``.
+
+    Any encoding and delimiter :func:`cchc_analysis.loaders.tables.read_table` reads (``;`` from Excel too).
 
     Returns
     -------
@@ -213,18 +220,10 @@ def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:
         When the file cannot be read or a row is wrong.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError("Không tìm thấy tệp xếp hạng", "Ranking file not found", file=p)
-    try:
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            "Không đọc được tệp xếp hạng", f"Cannot read the ranking file ({exc})", file=p
-        ) from None
-    frame = (
-        frame[~(frame.apply(lambda r: all(not str(x).strip() for x in r), axis=1))] if len(frame) else frame
+    frame = read_table(
+        p, required=("date", "unit", "rank", "n_units"), what="tệp xếp hạng", what_en="ranking file"
     )
-    return validate_snapshots(frame, file=p)
+    return validate_snapshots(frame.reset_index(drop=True), file=p, rows=frame.index.tolist())
 
 
 def rank_trend(snapshots: pd.DataFrame) -> pd.DataFrame:

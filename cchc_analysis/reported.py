@@ -1,6 +1,6 @@
 """Reported-figures files: the figures a document prints, one per row, ready to be reconciled.
 
-A reported-figures file is a CSV (UTF-8) with the columns ``key,label,value,unit,numerator,denominator,whole,source``
+A reported-figures file is a CSV (read by ``loaders.tables.read_table``) with the columns ``key,label,value,unit,numerator,denominator,whole,source``
 (SPEC §5). ``value`` is written as the document prints it, in Vietnamese style (``3.099``, ``99,6``, ``02``);
 ``unit`` is ``%`` for a percentage (any unit containing ``%``, or a value ending in ``%``), anything else
 (``hồ sơ``) for a count; ``numerator`` and ``denominator`` are a
@@ -13,8 +13,6 @@ The checks themselves live in :mod:`cchc_analysis.reconcile`.
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import parse_vn_number, printed_decimals
+from cchc_analysis.loaders.tables import read_table
 
 #: The columns of a reported-figures file, in order.
 FIGURE_COLUMNS: tuple[str, ...] = (
@@ -74,37 +73,14 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _decode(raw: bytes, path: Path) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    else:
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            pass
-    raise InputError(
-        "Tệp số liệu công bố không phải văn bản UTF-8",
-        "The reported-figures file is not UTF-8 text",
-        file=path,
-    )
-
-
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
 def read_reported_figures(path: str | Path) -> pd.DataFrame:
     """Read and check a reported-figures CSV.
 
     Parameters
     ----------
     path : str or Path
-        The CSV file (UTF-8, with or without BOM; comma, semicolon or tab delimited).
+        The CSV file, read by :func:`cchc_analysis.loaders.tables.read_table` (UTF-8 with or without BOM,
+        UTF-16, Windows-1258; comma, semicolon or tab delimited).
 
     Returns
     -------
@@ -117,65 +93,10 @@ def read_reported_figures(path: str | Path) -> pd.DataFrame:
         When the file cannot be read or a row is wrong (with the file, row, column and value).
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError("Không tìm thấy tệp số liệu công bố", "Reported-figures file not found", file=p)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            "Không đọc được tệp số liệu công bố", f"Cannot read the reported-figures file ({exc})", file=p
-        ) from None
-    text = _decode(raw, p)
-    if not text.strip():
-        raise InputError("Tệp số liệu công bố trống", "The reported-figures file is empty", file=p)
-    first_line = next(line for line in text.splitlines() if line.strip())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
-    header: list[str] | None = None
-    records: list[dict[str, str]] = []
-    rows: list[int] = []
-    try:
-        for fields in reader:
-            line = reader.line_num
-            if not any(_clean(f) for f in fields) or _clean(fields[0]).startswith("#"):
-                continue  # blank lines and comment lines (first cell starting with #)
-            if header is None:
-                header = [_clean(f).lower() for f in fields]
-                missing = [c for c in REQUIRED_FIGURE_COLUMNS if c not in header]
-                if missing:
-                    raise InputError(
-                        "Thiếu cột bắt buộc trong tệp số liệu công bố: "
-                        + ", ".join(missing)
-                        + " (cần các cột "
-                        + ",".join(FIGURE_COLUMNS)
-                        + ")",
-                        "Missing required column(s): " + ", ".join(missing),
-                        file=p,
-                        row=line,
-                    )
-                continue
-            if len(fields) > len(header) and any(_clean(f) for f in fields[len(header) :]):
-                raise InputError(
-                    f"Dòng có {len(fields)} ô trong khi tiêu đề có {len(header)} cột; số có dấu phẩy thập phân "
-                    'phải đặt trong ngoặc kép, ví dụ "99,6"',
-                    f"The row has {len(fields)} fields but the header has {len(header)}; quote numbers with a "
-                    'decimal comma, e.g. "99,6"',
-                    file=p,
-                    row=line,
-                    value=",".join(fields),
-                )
-            records.append({h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header)})
-            rows.append(line)
-    except csv.Error as exc:
-        raise InputError(
-            "Tệp số liệu công bố không đúng định dạng CSV",
-            f"Malformed CSV ({exc})",
-            file=p,
-            row=reader.line_num,
-        ) from None
-    if header is None:
-        raise InputError("Tệp số liệu công bố trống", "The reported-figures file is empty", file=p)
-    frame = pd.DataFrame(records, columns=header, dtype="object")
-    return parse_reported_figures(frame, file=p, rows=rows)
+    frame = read_table(
+        p, required=REQUIRED_FIGURE_COLUMNS, what="tệp số liệu công bố", what_en="reported-figures file"
+    )
+    return parse_reported_figures(frame.reset_index(drop=True), file=p, rows=frame.index.tolist())
 
 
 def parse_reported_figures(

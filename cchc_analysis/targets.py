@@ -22,6 +22,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
+from cchc_analysis.loaders.tables import read_table
 from cchc_analysis.periods import Period, month_end, parse_day, parse_period
 from cchc_analysis.schema import COUNT_LABELS_VI
 
@@ -148,28 +149,15 @@ def load_targets(path: str | Path) -> pd.DataFrame:
         A missing column or file, an unknown kind or operator, or an unreadable number, period or date.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError("Không tìm thấy tệp mục tiêu", "Targets file not found", file=p)
-    try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            "Không đọc được tệp mục tiêu", f"Cannot read the targets file ({exc})", file=p
-        ) from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    missing = [c for c in ("key", "kind", "label", "deadline") if c not in raw.columns]
-    if missing:
-        raise InputError(
-            "Thiếu cột trong tệp mục tiêu: " + ", ".join(missing),
-            "Missing column(s) in the targets file: " + ", ".join(missing),
-            file=p,
-        )
+    raw = read_table(
+        p, required=("key", "kind", "label", "deadline"), what="tệp mục tiêu", what_en="targets file"
+    )
     for c in TARGET_FILE_COLUMNS:
         if c not in raw.columns:
             raw[c] = ""
     records = []
     for i, r in raw.iterrows():
-        row = int(i) + 2
+        row = int(i)  # the file's line number
         cells = {c: str(r[c]).strip() for c in TARGET_FILE_COLUMNS}
         if not any(cells.values()):
             continue

@@ -143,109 +143,130 @@ def parse_reported_figures(
     out: list[dict[str, object]] = []
     seen: dict[str, int] = {}
     for i in range(len(frame)):
-        row = rows[i]
         key = cell(i, "key")
-        if not key:
-            raise InputError("Thiếu mã số liệu (key)", "Blank key", file=file, row=row, column="key")
         if key in seen:
             raise InputError(
                 f"Mã số liệu trùng với dòng {seen[key]}",
                 f"Duplicate key (first on row {seen[key]})",
                 file=file,
-                row=row,
+                row=rows[i],
                 column="key",
                 value=key,
             )
-        seen[key] = row
-        value_text = cell(i, "value")
-        try:
-            value = parse_vn_number(value_text)
-        except ValueError:
-            raise InputError(
-                "Giá trị không phải là số (viết kiểu Việt Nam, ví dụ 3.099 hoặc 99,6)",
-                "The value is not a number (Vietnamese style, e.g. 3.099 or 99,6)",
-                file=file,
-                row=row,
-                column="value",
-                value=value_text,
-            ) from None
-        unit = cell(i, "unit")
-        is_percent = unit.lower() in PERCENT_UNITS or "%" in unit or value_text.endswith("%")
-        out.append(
-            {
-                "row": row,
-                "key": key,
-                "label": cell(i, "label") or key,
-                "value": value,
-                "value_text": value_text.rstrip("%").strip(),
-                "decimals": printed_decimals(value_text),
-                "unit": "%" if is_percent else unit,
-                "is_percent": is_percent,
-                "numerator": cell(i, "numerator"),
-                "denominator": cell(i, "denominator"),
-                "whole": cell(i, "whole"),
-                "source": cell(i, "source"),
-            }
-        )
+        out.append(_figure_row({name: cell(i, name) for name in FIGURE_COLUMNS}, file=file, row=rows[i]))
+        seen[key] = rows[i]
 
     by_key = {r["key"]: r for r in out}
     for r in out:
         for part in ("numerator", "denominator"):
-            text = str(r[part])
-            r[f"{part}_key"] = pd.NA
-            r[f"{part}_text"] = pd.NA
-            if not text:
-                continue
-            if text in by_key:
-                if text == r["key"]:
-                    raise InputError(
-                        "Số liệu không thể là tử số hoặc mẫu số của chính nó",
-                        "A figure cannot be its own numerator or denominator",
-                        file=file,
-                        row=r["row"],
-                        column=part,
-                        value=text,
-                    )
-                r[f"{part}_key"] = text
-                r[f"{part}_text"] = by_key[text]["value_text"]
-            elif _is_number(text):
-                r[f"{part}_text"] = text.rstrip("%").strip()
-            else:
-                raise InputError(
-                    f"{'Tử số' if part == 'numerator' else 'Mẫu số'} không phải là số cũng không phải mã của dòng nào",
-                    f"The {part} is neither a number nor the key of another row",
-                    file=file,
-                    row=r["row"],
-                    column=part,
-                    value=text,
-                )
-        whole = str(r["whole"])
-        if whole and (whole not in by_key or whole == r["key"]):
+            _resolve_term(r, part, by_key, file=file)
+        _check_whole(r, by_key, file=file)
+    for r in out:
+        _check_no_cycle(r, by_key, file=file)
+    return _figures_frame(out)
+
+
+def _figure_row(cells: dict[str, str], *, file: object, row: int) -> dict[str, object]:
+    """One figure's cells, checked (a key, a number) and typed: the printed value, its decimals, percent or not."""
+    key = cells["key"]
+    if not key:
+        raise InputError("Thiếu mã số liệu (key)", "Blank key", file=file, row=row, column="key")
+    value_text = cells["value"]
+    try:
+        value = parse_vn_number(value_text)
+    except ValueError:
+        raise InputError(
+            "Giá trị không phải là số (viết kiểu Việt Nam, ví dụ 3.099 hoặc 99,6)",
+            "The value is not a number (Vietnamese style, e.g. 3.099 or 99,6)",
+            file=file,
+            row=row,
+            column="value",
+            value=value_text,
+        ) from None
+    unit = cells["unit"]
+    is_percent = unit.lower() in PERCENT_UNITS or "%" in unit or value_text.endswith("%")
+    return {
+        "row": row,
+        "key": key,
+        "label": cells["label"] or key,
+        "value": value,
+        "value_text": value_text.rstrip("%").strip(),
+        "decimals": printed_decimals(value_text),
+        "unit": "%" if is_percent else unit,
+        "is_percent": is_percent,
+        "numerator": cells["numerator"],
+        "denominator": cells["denominator"],
+        "whole": cells["whole"],
+        "source": cells["source"],
+    }
+
+
+def _resolve_term(
+    r: dict[str, object], part: str, by_key: dict[str, dict[str, object]], *, file: object
+) -> None:
+    """Fill ``<part>_key`` / ``<part>_text`` of a numerator or denominator: another row's key, or a number."""
+    text = str(r[part])
+    r[f"{part}_key"] = pd.NA
+    r[f"{part}_text"] = pd.NA
+    if not text:
+        return
+    if text in by_key:
+        if text == r["key"]:
             raise InputError(
-                "Cột whole phải là mã (key) của một dòng khác trong tệp",
-                "whole must be the key of another row of the file",
+                "Số liệu không thể là tử số hoặc mẫu số của chính nó",
+                "A figure cannot be its own numerator or denominator",
+                file=file,
+                row=r["row"],
+                column=part,
+                value=text,
+            )
+        r[f"{part}_key"] = text
+        r[f"{part}_text"] = by_key[text]["value_text"]
+    elif _is_number(text):
+        r[f"{part}_text"] = text.rstrip("%").strip()
+    else:
+        raise InputError(
+            f"{'Tử số' if part == 'numerator' else 'Mẫu số'} không phải là số cũng không phải mã của dòng nào",
+            f"The {part} is neither a number nor the key of another row",
+            file=file,
+            row=r["row"],
+            column=part,
+            value=text,
+        )
+
+
+def _check_whole(r: dict[str, object], by_key: dict[str, dict[str, object]], *, file: object) -> None:
+    whole = str(r["whole"])
+    if whole and (whole not in by_key or whole == r["key"]):
+        raise InputError(
+            "Cột whole phải là mã (key) của một dòng khác trong tệp",
+            "whole must be the key of another row of the file",
+            file=file,
+            row=r["row"],
+            column="whole",
+            value=whole,
+        )
+
+
+def _check_no_cycle(r: dict[str, object], by_key: dict[str, dict[str, object]], *, file: object) -> None:
+    """A part cannot contain its own whole: follow the chain of wholes from ``r`` and stop at a repeat."""
+    chain = [r["key"]]
+    current = r["whole"]
+    while current:
+        if current in chain:
+            raise InputError(
+                "Quan hệ phần – tổng thể lặp vòng: " + " ⊂ ".join([*chain, str(current)]),
+                "Circular part-of relation: " + " < ".join([*chain, str(current)]),
                 file=file,
                 row=r["row"],
                 column="whole",
-                value=whole,
+                value=r["whole"],
             )
-    # A part cannot contain its own whole: follow each chain of wholes and stop at a repeat.
-    for r in out:
-        chain = [r["key"]]
-        current = r["whole"]
-        while current:
-            if current in chain:
-                raise InputError(
-                    "Quan hệ phần – tổng thể lặp vòng: " + " ⊂ ".join([*chain, str(current)]),
-                    "Circular part-of relation: " + " < ".join([*chain, str(current)]),
-                    file=file,
-                    row=r["row"],
-                    column="whole",
-                    value=r["whole"],
-                )
-            chain.append(str(current))
-            current = by_key[str(current)]["whole"]
+        chain.append(str(current))
+        current = by_key[str(current)]["whole"]
 
+
+def _figures_frame(out: list[dict[str, object]]) -> pd.DataFrame:
     result = pd.DataFrame(out, columns=list(PARSED_COLUMNS))
     for name in ("numerator", "denominator", "whole", "source", "unit", "label"):
         result[name] = result[name].replace("", pd.NA)

@@ -1080,113 +1080,141 @@ def target_path_chart(
     values = dict(zip(data["month"], pd.to_numeric(data[metric], errors="coerce"), strict=True))
     remaining = int(row["months_remaining"]) if pd.notna(row.get("months_remaining")) else 0
     remaining_months = months[len(months) - remaining :] if remaining else []
-    needed_rate = float("nan")
-    if remaining and pd.notna(row.get("needed_per_month")) and pd.notna(row.get("monthly_volume")):
-        volume = float(row["monthly_volume"])
-        needed_rate = float(row["needed_per_month"]) / volume if volume > 0 else float("nan")
+    needed_rate = _needed_rate(row) if remaining else float("nan")
+    show_needed = bool(remaining_months) and not np.isnan(needed_rate)
 
     fig, (ax,) = _new_chart(3.4)
     with mpl.rc_context(STYLE):
-        x = np.arange(len(months))
-        in_period = [i for i, m in enumerate(months) if m in period.months()]
-        if in_period:
-            ax.axvspan(in_period[0] - 0.5, in_period[-1] + 0.5, color="#F2F2F2", zorder=0)
-            ax.text(
-                in_period[0] - 0.45,
-                1.07,
-                f"Kỳ mục tiêu: {period.label_vi}",
-                fontsize=8,
-                va="bottom",
-                color=COLOURS["muted"],
-            )
+        _shade_target_period(ax, months, period)
+        as_of_month = f"{as_of_day.year}-{as_of_day.month:02d}" if as_of_day is not None else None
         for i, m in enumerate(months):
-            v = values.get(m, float("nan"))
-            partial = (
-                as_of_day is not None
-                and m == f"{as_of_day.year}-{as_of_day.month:02d}"
-                and (month_end(m) > as_of_day)
-            )
             if m in remaining_months and not np.isnan(needed_rate):
-                ax.bar(
-                    i,
-                    min(needed_rate, 1.0),
-                    width=0.62,
-                    color="white",
-                    edgecolor=OKABE_ITO["vermilion"],
-                    hatch="///",
-                    lw=1.2,
-                    zorder=2,
-                )
-                ax.text(
-                    i,
-                    max(min(needed_rate, 1.0), target) + 0.03,
-                    f"cần {fmt_pct(needed_rate, 0)}",
-                    ha="center",
-                    va="bottom",
-                    fontsize=8,
-                    color=OKABE_ITO["vermilion"],
-                    fontweight="bold",
-                )
+                _needed_bar(ax, i, needed_rate, target)
+            v = values.get(m, float("nan"))
             if not np.isnan(v):
-                ax.bar(
-                    i,
-                    v,
-                    width=0.42 if partial else 0.62,
-                    color=COLOURS["value"],
-                    alpha=0.55 if partial else 1,
-                    zorder=3,
-                )
-                ax.text(
-                    i,
-                    v / 2,
-                    fmt_pct(v, 1),
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="white",
-                    fontweight="bold",
-                    zorder=4,
-                    rotation=90 if v < 0.12 else 0,
-                )
-        ax.axhline(target, color=COLOURS["target"], ls="--", lw=1.5, zorder=5)
-        ax.text(
-            -0.45,
-            target + 0.015,
-            f"Mục tiêu {fmt_pct(target, 0)}",
-            fontsize=8.5,
-            va="bottom",
-            fontweight="bold",
-        )
-        ax.set_xticks(x, [_month_tick(m, as_of_day) for m in months])
-        ax.set_xlim(-0.6, len(months) - 0.4)
-        ax.set_ylim(0, 1.12)
-        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-        _pct_axis(ax, "y")
-        ax.yaxis.grid(True)
-        ax.set_ylabel(label(metric))
-        handles = [mpl.patches.Patch(color=COLOURS["value"], label="Đã đạt (theo tháng)")]
-        if remaining_months and not np.isnan(needed_rate):
-            handles.append(
-                mpl.patches.Patch(
-                    facecolor="white",
-                    edgecolor=OKABE_ITO["vermilion"],
-                    hatch="///",
-                    label="Mức cần đạt mỗi tháng còn lại",
-                )
-            )
-        _legend_on_top(ax, ncols=len(handles), handles=handles)
+                partial = m == as_of_month and month_end(m) > as_of_day
+                _achieved_bar(ax, i, v, partial)
+        _target_path_axes(ax, months, target, metric, as_of_day, show_needed)
     if title is None:
         title = f"Lộ trình đến mục tiêu {label(metric).lower()} {fmt_pct(target, 0)}"
     if note is None:
-        parts = [f"Còn {fmt_int(remaining)} tháng" if remaining else "Kỳ mục tiêu đã kết thúc"]
-        if pd.notna(row.get("days_left")) and pd.notna(row.get("last_day")):
-            from cchc_analysis.targets import describe_days_left
-
-            parts.append(f"{describe_days_left(row['days_left'])} (hạn cuối {fmt_date(row['last_day'])})")
-        if as_of_day is not None:
-            parts.append(f"số liệu đến {fmt_date(as_of_day)}")
-        note = "; ".join(parts) + "."
+        note = _target_path_note(row, remaining, as_of_day)
     return _finish(fig, title, synthetic=synthetic, note=note)
+
+
+def _needed_rate(row: pd.Series) -> float:
+    """The rate each remaining month needs: dossiers needed per month over the monthly volume (NaN if unknown)."""
+    if pd.isna(row.get("needed_per_month")) or pd.isna(row.get("monthly_volume")):
+        return float("nan")
+    volume = float(row["monthly_volume"])
+    return float(row["needed_per_month"]) / volume if volume > 0 else float("nan")
+
+
+def _shade_target_period(ax, months: list[str], period) -> None:
+    in_period = [i for i, m in enumerate(months) if m in period.months()]
+    if in_period:
+        ax.axvspan(in_period[0] - 0.5, in_period[-1] + 0.5, color="#F2F2F2", zorder=0)
+        ax.text(
+            in_period[0] - 0.45,
+            1.07,
+            f"Kỳ mục tiêu: {period.label_vi}",
+            fontsize=8,
+            va="bottom",
+            color=COLOURS["muted"],
+        )
+
+
+def _needed_bar(ax, i: int, needed_rate: float, target: float) -> None:
+    """A hatched bar at the rate a remaining month needs, labelled «cần …»."""
+    ax.bar(
+        i,
+        min(needed_rate, 1.0),
+        width=0.62,
+        color="white",
+        edgecolor=OKABE_ITO["vermilion"],
+        hatch="///",
+        lw=1.2,
+        zorder=2,
+    )
+    ax.text(
+        i,
+        max(min(needed_rate, 1.0), target) + 0.03,
+        f"cần {fmt_pct(needed_rate, 0)}",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color=OKABE_ITO["vermilion"],
+        fontweight="bold",
+    )
+
+
+def _achieved_bar(ax, i: int, value: float, partial: bool) -> None:
+    """A solid bar at a month's rate (narrower and lighter for the month the data stop in)."""
+    ax.bar(
+        i,
+        value,
+        width=0.42 if partial else 0.62,
+        color=COLOURS["value"],
+        alpha=0.55 if partial else 1,
+        zorder=3,
+    )
+    ax.text(
+        i,
+        value / 2,
+        fmt_pct(value, 1),
+        ha="center",
+        va="center",
+        fontsize=8,
+        color="white",
+        fontweight="bold",
+        zorder=4,
+        rotation=90 if value < 0.12 else 0,
+    )
+
+
+def _target_path_axes(
+    ax, months: list[str], target: float, metric: str, as_of_day: object | None, show_needed: bool
+) -> None:
+    """The target line, month ticks, the percentage axis and the legend of :func:`target_path_chart`."""
+    ax.axhline(target, color=COLOURS["target"], ls="--", lw=1.5, zorder=5)
+    ax.text(
+        -0.45,
+        target + 0.015,
+        f"Mục tiêu {fmt_pct(target, 0)}",
+        fontsize=8.5,
+        va="bottom",
+        fontweight="bold",
+    )
+    ax.set_xticks(np.arange(len(months)), [_month_tick(m, as_of_day) for m in months])
+    ax.set_xlim(-0.6, len(months) - 0.4)
+    ax.set_ylim(0, 1.12)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    _pct_axis(ax, "y")
+    ax.yaxis.grid(True)
+    ax.set_ylabel(label(metric))
+    handles = [mpl.patches.Patch(color=COLOURS["value"], label="Đã đạt (theo tháng)")]
+    if show_needed:
+        handles.append(
+            mpl.patches.Patch(
+                facecolor="white",
+                edgecolor=OKABE_ITO["vermilion"],
+                hatch="///",
+                label="Mức cần đạt mỗi tháng còn lại",
+            )
+        )
+    _legend_on_top(ax, ncols=len(handles), handles=handles)
+
+
+def _target_path_note(row: pd.Series, remaining: int, as_of_day: object | None) -> str:
+    """«Còn 3 tháng; còn 69 ngày (hạn cuối 29/06/2026); số liệu đến 13/04/2026.»"""
+    parts = [f"Còn {fmt_int(remaining)} tháng" if remaining else "Kỳ mục tiêu đã kết thúc"]
+    if pd.notna(row.get("days_left")) and pd.notna(row.get("last_day")):
+        from cchc_analysis.targets import describe_days_left
+
+        parts.append(f"{describe_days_left(row['days_left'])} (hạn cuối {fmt_date(row['last_day'])})")
+    if as_of_day is not None:
+        parts.append(f"số liệu đến {fmt_date(as_of_day)}")
+    return "; ".join(parts) + "."
 
 
 def _receipt_months(monthly: pd.DataFrame) -> pd.DataFrame:

@@ -113,8 +113,26 @@ def validate_snapshots(
         )
     out = pd.DataFrame(index=snapshots.index)
     rows = list(rows) if rows is not None else list(range(2, len(snapshots) + 2))
-    dates, units = [], []
-    for row, value in zip(rows, snapshots[cols["date"]], strict=True):
+    out["date"] = _snapshot_dates(snapshots[cols["date"]], rows, file=file)
+    out["unit"] = _snapshot_units(snapshots[cols["unit"]], rows, file=file)
+    numeric = ["rank", "n_units", "total_score"] + [
+        c for c in cols if c.startswith(GROUP_SCORE_PREFIX) and c != "total_score"
+    ]
+    for name in numeric:
+        out[name] = (
+            _snapshot_numbers(snapshots[cols[name]], name, rows, file=file) if name in cols else float("nan")
+        )
+    _check_snapshot_rows(out, snapshots, cols, rows, file=file)
+    out["rank"] = out["rank"].astype("Int64")
+    out["n_units"] = out["n_units"].astype("Int64")
+    if "source" in cols:
+        out["source"] = snapshots[cols["source"]].astype("string")
+    return out.reset_index(drop=True)
+
+
+def _snapshot_dates(values: pd.Series, rows: list[int], *, file: object) -> pd.Series:
+    dates = []
+    for row, value in zip(rows, values, strict=True):
         try:
             dates.append(pd.Timestamp(parse_day(value)))
         except InputError:
@@ -126,33 +144,41 @@ def validate_snapshots(
                 column="date",
                 value=value,
             ) from None
-    for row, value in zip(rows, snapshots[cols["unit"]], strict=True):
+    return pd.Series(dates, index=values.index, dtype="datetime64[ns]")
+
+
+def _snapshot_units(values: pd.Series, rows: list[int], *, file: object) -> pd.Series:
+    units = []
+    for row, value in zip(rows, values, strict=True):
         text = "" if pd.isna(value) else str(value).strip()
         if not text:
             raise InputError("Thiếu tên đơn vị", "Blank unit", file=file, row=row, column="unit")
         units.append(text)
-    out["date"] = pd.Series(dates, index=snapshots.index, dtype="datetime64[ns]")
-    out["unit"] = pd.Series(units, index=snapshots.index, dtype="string")
-    numeric = ["rank", "n_units", "total_score"] + [
-        c for c in cols if c.startswith(GROUP_SCORE_PREFIX) and c != "total_score"
-    ]
-    for name in numeric:
-        if name not in cols:
-            out[name] = float("nan")
+    return pd.Series(units, index=values.index, dtype="string")
+
+
+def _snapshot_numbers(values: pd.Series, name: str, rows: list[int], *, file: object) -> list[float]:
+    """Numbers in Vietnamese style (``3.099``, ``64,08``); a blank cell is NaN."""
+    numbers = []
+    for row, value in zip(rows, values, strict=True):
+        text = "" if pd.isna(value) else str(value).strip()
+        if not text:
+            numbers.append(float("nan"))
             continue
-        values = []
-        for row, value in zip(rows, snapshots[cols[name]], strict=True):
-            text = "" if pd.isna(value) else str(value).strip()
-            if not text:
-                values.append(float("nan"))
-                continue
-            try:
-                values.append(parse_vn_number(text))
-            except ValueError:
-                raise InputError(
-                    "Giá trị không phải là số", "Not a number", file=file, row=row, column=name, value=value
-                ) from None
-        out[name] = values
+        try:
+            numbers.append(parse_vn_number(text))
+        except ValueError:
+            raise InputError(
+                "Giá trị không phải là số", "Not a number", file=file, row=row, column=name, value=value
+            ) from None
+    return numbers
+
+
+def _check_snapshot_rows(
+    out: pd.DataFrame, snapshots: pd.DataFrame, cols: dict[str, str], rows: list[int], *, file: object
+) -> None:
+    """Ranks and unit counts are positive whole numbers, a rank is within its count, a row has a rank or a
+    score, and a unit has one row per date."""
     for name in ("rank", "n_units"):
         bad = out[name].notna() & ((out[name] % 1 != 0) | (out[name] < 1))
         if bad.any():
@@ -197,11 +223,6 @@ def validate_snapshots(
             column="unit",
             value=out["unit"].iloc[i],
         )
-    out["rank"] = out["rank"].astype("Int64")
-    out["n_units"] = out["n_units"].astype("Int64")
-    if "source" in cols:
-        out["source"] = snapshots[cols["source"]].astype("string")
-    return out.reset_index(drop=True)
 
 
 def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:

@@ -705,77 +705,84 @@ def monthly_trend_chart(
     x = np.arange(len(frame))
     fig, (top, bottom) = _new_chart(4.7, nrows=2, height_ratios=[1, 1.15], sharex=True)
     with mpl.rc_context(STYLE):
-        bottom_stack = np.zeros(len(frame))
-        channel_parts = [
-            c for c in ("full_online", "partial_online", "new_in_person_postal") if _has_values(frame, c)
-        ]
-        if not channel_parts:
-            channel_parts = ["new"]
-        other_online = (
-            _numbers(frame, "new_online") - _numbers(frame, "full_online") - _numbers(frame, "partial_online")
-        )
-        for column in channel_parts:
-            values = _numbers(frame, column)
-            name = {"new_in_person_postal": "Trực tiếp, bưu chính", "new": "Hồ sơ mới"}.get(
-                column, label(column)
-            )
-            top.bar(
-                x,
-                values,
-                bottom=bottom_stack,
-                color=COLOURS.get(column, COLOURS["value"]),
-                width=0.62,
-                label=name,
-            )
-            bottom_stack = bottom_stack + values
-        if other_online.sum() > 0 and channel_parts != ["new"]:
-            top.bar(
-                x, other_online, bottom=bottom_stack, color=COLOURS["online"], width=0.62, label="Trực tuyến"
-            )
-            bottom_stack = bottom_stack + other_online
-        for xi, total in zip(x, bottom_stack, strict=True):
-            top.text(xi, total, fmt_int(total), ha="center", va="bottom", fontsize=8.5)
-        top.set_ylim(0, max(bottom_stack.max(), 1) * 1.15)
-        _int_axis(top, "y")
-        top.yaxis.grid(True)
-        top.set_ylabel("Hồ sơ mới")
-        _panel_legend(top, ncols=4)
-
-        markers = ["o", "s", "^", "D"]
-        line_colours = [OKABE_ITO["green"], OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["purple"]]
-        for i, rate in enumerate(r for r in rates if r in frame.columns):
-            values = pd.to_numeric(frame[rate], errors="coerce").astype("float64").to_numpy()
-            bottom.plot(x, values, marker=markers[i % 4], color=line_colours[i % 4], lw=2, label=label(rate))
-            for xi, v in zip(x, values, strict=True):
-                if not np.isnan(v):
-                    bottom.annotate(
-                        fmt_pct(v),
-                        (xi, v),
-                        textcoords="offset points",
-                        xytext=(0, 7),
-                        ha="center",
-                        fontsize=8,
-                        color=line_colours[i % 4],
-                    )
-        for rate, t in (targets or {}).items():
-            bottom.axhline(t, color=COLOURS["target"], ls="--", lw=1.3)
-            bottom.text(
-                x[-1] + 0.45 if len(x) else 0,
-                t,
-                f"Mục tiêu {label(rate).lower()}: {fmt_pct(t, 0)}",
-                ha="right",
-                va="bottom",
-                fontsize=7.5,
-            )
-        bottom.set_ylim(0, 1.12)
-        bottom.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-        _pct_axis(bottom, "y")
-        bottom.yaxis.grid(True)
-        bottom.set_ylabel("Tỷ lệ")
-        _panel_legend(bottom, ncols=2)
+        _channel_bars(top, frame, x)
+        _monthly_rate_lines(bottom, frame, x, rates, targets)
         bottom.set_xticks(x, months)
         bottom.set_xlim(-0.6, len(x) - 0.4)
     return _finish(fig, title or "Diễn biến theo tháng", synthetic=synthetic, note=note)
+
+
+def _channel_bars(top, frame: pd.DataFrame, x: np.ndarray) -> None:
+    """New dossiers per month stacked by channel, each month's total on top (upper panel of the trend chart)."""
+    bottom_stack = np.zeros(len(frame))
+    channel_parts = [
+        c for c in ("full_online", "partial_online", "new_in_person_postal") if _has_values(frame, c)
+    ]
+    if not channel_parts:
+        channel_parts = ["new"]
+    other_online = (
+        _numbers(frame, "new_online") - _numbers(frame, "full_online") - _numbers(frame, "partial_online")
+    )
+    for column in channel_parts:
+        values = _numbers(frame, column)
+        name = {"new_in_person_postal": "Trực tiếp, bưu chính", "new": "Hồ sơ mới"}.get(column, label(column))
+        top.bar(
+            x,
+            values,
+            bottom=bottom_stack,
+            color=COLOURS.get(column, COLOURS["value"]),
+            width=0.62,
+            label=name,
+        )
+        bottom_stack = bottom_stack + values
+    if other_online.sum() > 0 and channel_parts != ["new"]:
+        top.bar(x, other_online, bottom=bottom_stack, color=COLOURS["online"], width=0.62, label="Trực tuyến")
+        bottom_stack = bottom_stack + other_online
+    for xi, total in zip(x, bottom_stack, strict=True):
+        top.text(xi, total, fmt_int(total), ha="center", va="bottom", fontsize=8.5)
+    top.set_ylim(0, max(bottom_stack.max(), 1) * 1.15)
+    _int_axis(top, "y")
+    top.yaxis.grid(True)
+    top.set_ylabel("Hồ sơ mới")
+    _panel_legend(top, ncols=4)
+
+
+def _monthly_rate_lines(
+    bottom, frame: pd.DataFrame, x: np.ndarray, rates: Sequence[str], targets: Mapping[str, float] | None
+) -> None:
+    """The chosen rates per month as labelled lines, with target lines (lower panel of the trend chart)."""
+    markers = ["o", "s", "^", "D"]
+    line_colours = [OKABE_ITO["green"], OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["purple"]]
+    for i, rate in enumerate(r for r in rates if r in frame.columns):
+        values = pd.to_numeric(frame[rate], errors="coerce").astype("float64").to_numpy()
+        bottom.plot(x, values, marker=markers[i % 4], color=line_colours[i % 4], lw=2, label=label(rate))
+        for xi, v in zip(x, values, strict=True):
+            if not np.isnan(v):
+                bottom.annotate(
+                    fmt_pct(v),
+                    (xi, v),
+                    textcoords="offset points",
+                    xytext=(0, 7),
+                    ha="center",
+                    fontsize=8,
+                    color=line_colours[i % 4],
+                )
+    for rate, t in (targets or {}).items():
+        bottom.axhline(t, color=COLOURS["target"], ls="--", lw=1.3)
+        bottom.text(
+            x[-1] + 0.45 if len(x) else 0,
+            t,
+            f"Mục tiêu {label(rate).lower()}: {fmt_pct(t, 0)}",
+            ha="right",
+            va="bottom",
+            fontsize=7.5,
+        )
+    bottom.set_ylim(0, 1.12)
+    bottom.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    _pct_axis(bottom, "y")
+    bottom.yaxis.grid(True)
+    bottom.set_ylabel("Tỷ lệ")
+    _panel_legend(bottom, ncols=2)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.loaders import data_period
+from cchc_analysis.loaders.tables import read_table
 from cchc_analysis.periods import Period, parse_period, period_between, previous_period
 from cchc_analysis.rates import processing_rates
 
@@ -228,14 +229,22 @@ class InspectionData:
 def read_findings(path: Path = FINDINGS) -> pd.DataFrame:
     """The notice's findings and recommendations (``id, kind, addressee, text, deadline, target_key, source,
     due_before``), deadlines as dates."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = read_table(
+        path,
+        required=("id", "kind", "text", "deadline"),
+        what="tệp kết luận kiểm tra",
+        what_en="findings file",
+    ).reset_index(drop=True)
     frame["deadline"] = [pd.Timestamp(d).date() if d.strip() else pd.NaT for d in frame["deadline"]]
     return frame
 
 
 def read_legal_basis(path: Path = LEGAL_BASIS) -> pd.DataFrame:
     """The documents the inspection rests on (``key, document, issued, issuer, subject, role, source``)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    required = ("document", "issued", "issuer", "subject", "role")
+    return read_table(
+        path, required=required, what="tệp căn cứ pháp lý", what_en="legal-basis file"
+    ).reset_index(drop=True)
 
 
 def rate_targets(targets: pd.DataFrame, period: Period | None = None) -> dict[str, float]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
-from datetime import date
+from types import MappingProxyType
 
 import matplotlib as mpl
 import matplotlib.patches
@@ -27,15 +27,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
+from cchc_analysis.formatting import exact_decimal, fmt_date, fmt_int, fmt_number, fmt_pct, round_half_up
+from cchc_analysis.periods import month_end
 from cchc_analysis.rates import COUNT_COLUMNS, RATE_COLUMNS
 from cchc_analysis.schema import (
     CHANNEL_LABELS_VI,
     CHANNELS,
-    COLUMN_LABELS_VI,
     COUNT_LABELS_VI,
-    RATE_LABELS_VI,
     SYNTHETIC_NOTE_VI,
+    label,
 )
 
 #: The caption every chart built from synthetic data carries.
@@ -78,37 +78,39 @@ COLOURS: dict[str, str] = {
     "caption": "#8A2B00",
 }
 
-#: matplotlib settings applied while a chart is built and drawn.
-STYLE: dict[str, object] = {
-    "font.family": "sans-serif",
-    "font.sans-serif": ["DejaVu Sans"],
-    "font.size": 9.5,
-    "axes.titlesize": 10.5,
-    "axes.titleweight": "bold",
-    "axes.titlelocation": "left",
-    "axes.labelsize": 9.5,
-    "axes.labelcolor": COLOURS["text"],
-    "axes.edgecolor": "#B0B0B0",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": False,
-    "axes.axisbelow": True,
-    "grid.color": "#E3E3E3",
-    "grid.linewidth": 0.8,
-    "xtick.color": COLOURS["muted"],
-    "ytick.color": COLOURS["text"],
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "legend.fontsize": 8.5,
-    "legend.frameon": False,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
-    "axes.unicode_minus": True,
-    # Labels come from data (field, procedure names): a "$" must print as "$", never start mathtext.
-    "text.parse_math": False,
-    "svg.fonttype": "none",
-    "pdf.fonttype": 42,
-}
+#: matplotlib settings applied while a chart is built and drawn (read-only: ``mpl.rc_context(STYLE)`` reads it).
+STYLE: Mapping[str, object] = MappingProxyType(
+    {
+        "font.family": "sans-serif",
+        "font.sans-serif": ("DejaVu Sans",),
+        "font.size": 9.5,
+        "axes.titlesize": 10.5,
+        "axes.titleweight": "bold",
+        "axes.titlelocation": "left",
+        "axes.labelsize": 9.5,
+        "axes.labelcolor": COLOURS["text"],
+        "axes.edgecolor": "#B0B0B0",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": False,
+        "axes.axisbelow": True,
+        "grid.color": "#E3E3E3",
+        "grid.linewidth": 0.8,
+        "xtick.color": COLOURS["muted"],
+        "ytick.color": COLOURS["text"],
+        "xtick.labelsize": 8.5,
+        "ytick.labelsize": 8.5,
+        "legend.fontsize": 8.5,
+        "legend.frameon": False,
+        "figure.facecolor": "white",
+        "savefig.facecolor": "white",
+        "axes.unicode_minus": True,
+        # Labels come from data (field, procedure names): a "$" must print as "$", never start mathtext.
+        "text.parse_math": False,
+        "svg.fonttype": "none",
+        "pdf.fonttype": 42,
+    }
+)
 
 #: Width of every chart, in inches: the text width of an A4 page with 18 mm margins.
 WIDTH = 6.6
@@ -142,18 +144,6 @@ class Chart(Figure):
 
 # --------------------------------------------------------------------------------------------------------------
 # shared helpers
-
-
-def label(name: str) -> str:
-    """The Vietnamese name of a rate, count or column (from :mod:`cchc_analysis.schema`); else ``name``.
-
-    >>> label("full_online_rate"), label("field")
-    ('Tỷ lệ trực tuyến toàn trình', 'Lĩnh vực')
-    """
-    for table in (RATE_LABELS_VI, COUNT_LABELS_VI, COLUMN_LABELS_VI):
-        if name in table:
-            return table[name]
-    return name
 
 
 def _new_chart(height: float, *, nrows: int = 1, height_ratios: Sequence[float] | None = None, sharex=False):
@@ -301,8 +291,9 @@ def _bar_label(ax, x: float, y: float, text: str, *, inside: bool, colour: str =
 
 def _short_pct(fraction: float) -> str:
     """A printed percentage with only the decimals it needs: ``0.996 → '99,6 %'``, ``1.0 → '100 %'``."""
+    percent = exact_decimal(fraction) * 100
     for decimals in (0, 1, 2, 3):
-        if abs(round(fraction * 100, decimals) - fraction * 100) < 1e-9:
+        if round_half_up(percent, decimals) == percent:
             return fmt_pct(fraction, decimals)
     return fmt_pct(fraction, 2)
 
@@ -714,77 +705,84 @@ def monthly_trend_chart(
     x = np.arange(len(frame))
     fig, (top, bottom) = _new_chart(4.7, nrows=2, height_ratios=[1, 1.15], sharex=True)
     with mpl.rc_context(STYLE):
-        bottom_stack = np.zeros(len(frame))
-        channel_parts = [
-            c for c in ("full_online", "partial_online", "new_in_person_postal") if _has_values(frame, c)
-        ]
-        if not channel_parts:
-            channel_parts = ["new"]
-        other_online = (
-            _numbers(frame, "new_online") - _numbers(frame, "full_online") - _numbers(frame, "partial_online")
-        )
-        for column in channel_parts:
-            values = _numbers(frame, column)
-            name = {"new_in_person_postal": "Trực tiếp, bưu chính", "new": "Hồ sơ mới"}.get(
-                column, label(column)
-            )
-            top.bar(
-                x,
-                values,
-                bottom=bottom_stack,
-                color=COLOURS.get(column, COLOURS["value"]),
-                width=0.62,
-                label=name,
-            )
-            bottom_stack = bottom_stack + values
-        if other_online.sum() > 0 and channel_parts != ["new"]:
-            top.bar(
-                x, other_online, bottom=bottom_stack, color=COLOURS["online"], width=0.62, label="Trực tuyến"
-            )
-            bottom_stack = bottom_stack + other_online
-        for xi, total in zip(x, bottom_stack, strict=True):
-            top.text(xi, total, fmt_int(total), ha="center", va="bottom", fontsize=8.5)
-        top.set_ylim(0, max(bottom_stack.max(), 1) * 1.15)
-        _int_axis(top, "y")
-        top.yaxis.grid(True)
-        top.set_ylabel("Hồ sơ mới")
-        _panel_legend(top, ncols=4)
-
-        markers = ["o", "s", "^", "D"]
-        line_colours = [OKABE_ITO["green"], OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["purple"]]
-        for i, rate in enumerate(r for r in rates if r in frame.columns):
-            values = pd.to_numeric(frame[rate], errors="coerce").astype("float64").to_numpy()
-            bottom.plot(x, values, marker=markers[i % 4], color=line_colours[i % 4], lw=2, label=label(rate))
-            for xi, v in zip(x, values, strict=True):
-                if not np.isnan(v):
-                    bottom.annotate(
-                        fmt_pct(v),
-                        (xi, v),
-                        textcoords="offset points",
-                        xytext=(0, 7),
-                        ha="center",
-                        fontsize=8,
-                        color=line_colours[i % 4],
-                    )
-        for rate, t in (targets or {}).items():
-            bottom.axhline(t, color=COLOURS["target"], ls="--", lw=1.3)
-            bottom.text(
-                x[-1] + 0.45 if len(x) else 0,
-                t,
-                f"Mục tiêu {label(rate).lower()}: {fmt_pct(t, 0)}",
-                ha="right",
-                va="bottom",
-                fontsize=7.5,
-            )
-        bottom.set_ylim(0, 1.12)
-        bottom.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-        _pct_axis(bottom, "y")
-        bottom.yaxis.grid(True)
-        bottom.set_ylabel("Tỷ lệ")
-        _panel_legend(bottom, ncols=2)
+        _channel_bars(top, frame, x)
+        _monthly_rate_lines(bottom, frame, x, rates, targets)
         bottom.set_xticks(x, months)
         bottom.set_xlim(-0.6, len(x) - 0.4)
     return _finish(fig, title or "Diễn biến theo tháng", synthetic=synthetic, note=note)
+
+
+def _channel_bars(top, frame: pd.DataFrame, x: np.ndarray) -> None:
+    """New dossiers per month stacked by channel, each month's total on top (upper panel of the trend chart)."""
+    bottom_stack = np.zeros(len(frame))
+    channel_parts = [
+        c for c in ("full_online", "partial_online", "new_in_person_postal") if _has_values(frame, c)
+    ]
+    if not channel_parts:
+        channel_parts = ["new"]
+    other_online = (
+        _numbers(frame, "new_online") - _numbers(frame, "full_online") - _numbers(frame, "partial_online")
+    )
+    for column in channel_parts:
+        values = _numbers(frame, column)
+        name = {"new_in_person_postal": "Trực tiếp, bưu chính", "new": "Hồ sơ mới"}.get(column, label(column))
+        top.bar(
+            x,
+            values,
+            bottom=bottom_stack,
+            color=COLOURS.get(column, COLOURS["value"]),
+            width=0.62,
+            label=name,
+        )
+        bottom_stack = bottom_stack + values
+    if other_online.sum() > 0 and channel_parts != ["new"]:
+        top.bar(x, other_online, bottom=bottom_stack, color=COLOURS["online"], width=0.62, label="Trực tuyến")
+        bottom_stack = bottom_stack + other_online
+    for xi, total in zip(x, bottom_stack, strict=True):
+        top.text(xi, total, fmt_int(total), ha="center", va="bottom", fontsize=8.5)
+    top.set_ylim(0, max(bottom_stack.max(), 1) * 1.15)
+    _int_axis(top, "y")
+    top.yaxis.grid(True)
+    top.set_ylabel("Hồ sơ mới")
+    _panel_legend(top, ncols=4)
+
+
+def _monthly_rate_lines(
+    bottom, frame: pd.DataFrame, x: np.ndarray, rates: Sequence[str], targets: Mapping[str, float] | None
+) -> None:
+    """The chosen rates per month as labelled lines, with target lines (lower panel of the trend chart)."""
+    markers = ["o", "s", "^", "D"]
+    line_colours = [OKABE_ITO["green"], OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["purple"]]
+    for i, rate in enumerate(r for r in rates if r in frame.columns):
+        values = pd.to_numeric(frame[rate], errors="coerce").astype("float64").to_numpy()
+        bottom.plot(x, values, marker=markers[i % 4], color=line_colours[i % 4], lw=2, label=label(rate))
+        for xi, v in zip(x, values, strict=True):
+            if not np.isnan(v):
+                bottom.annotate(
+                    fmt_pct(v),
+                    (xi, v),
+                    textcoords="offset points",
+                    xytext=(0, 7),
+                    ha="center",
+                    fontsize=8,
+                    color=line_colours[i % 4],
+                )
+    for rate, t in (targets or {}).items():
+        bottom.axhline(t, color=COLOURS["target"], ls="--", lw=1.3)
+        bottom.text(
+            x[-1] + 0.45 if len(x) else 0,
+            t,
+            f"Mục tiêu {label(rate).lower()}: {fmt_pct(t, 0)}",
+            ha="right",
+            va="bottom",
+            fontsize=7.5,
+        )
+    bottom.set_ylim(0, 1.12)
+    bottom.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    _pct_axis(bottom, "y")
+    bottom.yaxis.grid(True)
+    bottom.set_ylabel("Tỷ lệ")
+    _panel_legend(bottom, ncols=2)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -1089,113 +1087,141 @@ def target_path_chart(
     values = dict(zip(data["month"], pd.to_numeric(data[metric], errors="coerce"), strict=True))
     remaining = int(row["months_remaining"]) if pd.notna(row.get("months_remaining")) else 0
     remaining_months = months[len(months) - remaining :] if remaining else []
-    needed_rate = float("nan")
-    if remaining and pd.notna(row.get("needed_per_month")) and pd.notna(row.get("monthly_volume")):
-        volume = float(row["monthly_volume"])
-        needed_rate = float(row["needed_per_month"]) / volume if volume > 0 else float("nan")
+    needed_rate = _needed_rate(row) if remaining else float("nan")
+    show_needed = bool(remaining_months) and not np.isnan(needed_rate)
 
     fig, (ax,) = _new_chart(3.4)
     with mpl.rc_context(STYLE):
-        x = np.arange(len(months))
-        in_period = [i for i, m in enumerate(months) if m in period.months()]
-        if in_period:
-            ax.axvspan(in_period[0] - 0.5, in_period[-1] + 0.5, color="#F2F2F2", zorder=0)
-            ax.text(
-                in_period[0] - 0.45,
-                1.07,
-                f"Kỳ mục tiêu: {period.label_vi}",
-                fontsize=8,
-                va="bottom",
-                color=COLOURS["muted"],
-            )
+        _shade_target_period(ax, months, period)
+        as_of_month = f"{as_of_day.year}-{as_of_day.month:02d}" if as_of_day is not None else None
         for i, m in enumerate(months):
-            v = values.get(m, float("nan"))
-            partial = (
-                as_of_day is not None
-                and m == f"{as_of_day.year}-{as_of_day.month:02d}"
-                and (_month_end(m) > as_of_day)
-            )
             if m in remaining_months and not np.isnan(needed_rate):
-                ax.bar(
-                    i,
-                    min(needed_rate, 1.0),
-                    width=0.62,
-                    color="white",
-                    edgecolor=OKABE_ITO["vermilion"],
-                    hatch="///",
-                    lw=1.2,
-                    zorder=2,
-                )
-                ax.text(
-                    i,
-                    max(min(needed_rate, 1.0), target) + 0.03,
-                    f"cần {fmt_pct(needed_rate, 0)}",
-                    ha="center",
-                    va="bottom",
-                    fontsize=8,
-                    color=OKABE_ITO["vermilion"],
-                    fontweight="bold",
-                )
+                _needed_bar(ax, i, needed_rate, target)
+            v = values.get(m, float("nan"))
             if not np.isnan(v):
-                ax.bar(
-                    i,
-                    v,
-                    width=0.42 if partial else 0.62,
-                    color=COLOURS["value"],
-                    alpha=0.55 if partial else 1,
-                    zorder=3,
-                )
-                ax.text(
-                    i,
-                    v / 2,
-                    fmt_pct(v, 1),
-                    ha="center",
-                    va="center",
-                    fontsize=8,
-                    color="white",
-                    fontweight="bold",
-                    zorder=4,
-                    rotation=90 if v < 0.12 else 0,
-                )
-        ax.axhline(target, color=COLOURS["target"], ls="--", lw=1.5, zorder=5)
-        ax.text(
-            -0.45,
-            target + 0.015,
-            f"Mục tiêu {fmt_pct(target, 0)}",
-            fontsize=8.5,
-            va="bottom",
-            fontweight="bold",
-        )
-        ax.set_xticks(x, [_month_tick(m, as_of_day) for m in months])
-        ax.set_xlim(-0.6, len(months) - 0.4)
-        ax.set_ylim(0, 1.12)
-        ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-        _pct_axis(ax, "y")
-        ax.yaxis.grid(True)
-        ax.set_ylabel(label(metric))
-        handles = [mpl.patches.Patch(color=COLOURS["value"], label="Đã đạt (theo tháng)")]
-        if remaining_months and not np.isnan(needed_rate):
-            handles.append(
-                mpl.patches.Patch(
-                    facecolor="white",
-                    edgecolor=OKABE_ITO["vermilion"],
-                    hatch="///",
-                    label="Mức cần đạt mỗi tháng còn lại",
-                )
-            )
-        _legend_on_top(ax, ncols=len(handles), handles=handles)
+                partial = m == as_of_month and month_end(m) > as_of_day
+                _achieved_bar(ax, i, v, partial)
+        _target_path_axes(ax, months, target, metric, as_of_day, show_needed)
     if title is None:
         title = f"Lộ trình đến mục tiêu {label(metric).lower()} {fmt_pct(target, 0)}"
     if note is None:
-        parts = [f"Còn {fmt_int(remaining)} tháng" if remaining else "Kỳ mục tiêu đã kết thúc"]
-        if pd.notna(row.get("days_left")) and pd.notna(row.get("last_day")):
-            from cchc_analysis.targets import describe_days_left
-
-            parts.append(f"{describe_days_left(row['days_left'])} (hạn cuối {fmt_date(row['last_day'])})")
-        if as_of_day is not None:
-            parts.append(f"số liệu đến {fmt_date(as_of_day)}")
-        note = "; ".join(parts) + "."
+        note = _target_path_note(row, remaining, as_of_day)
     return _finish(fig, title, synthetic=synthetic, note=note)
+
+
+def _needed_rate(row: pd.Series) -> float:
+    """The rate each remaining month needs: dossiers needed per month over the monthly volume (NaN if unknown)."""
+    if pd.isna(row.get("needed_per_month")) or pd.isna(row.get("monthly_volume")):
+        return float("nan")
+    volume = float(row["monthly_volume"])
+    return float(row["needed_per_month"]) / volume if volume > 0 else float("nan")
+
+
+def _shade_target_period(ax, months: list[str], period) -> None:
+    in_period = [i for i, m in enumerate(months) if m in period.months()]
+    if in_period:
+        ax.axvspan(in_period[0] - 0.5, in_period[-1] + 0.5, color="#F2F2F2", zorder=0)
+        ax.text(
+            in_period[0] - 0.45,
+            1.07,
+            f"Kỳ mục tiêu: {period.label_vi}",
+            fontsize=8,
+            va="bottom",
+            color=COLOURS["muted"],
+        )
+
+
+def _needed_bar(ax, i: int, needed_rate: float, target: float) -> None:
+    """A hatched bar at the rate a remaining month needs, labelled «cần …»."""
+    ax.bar(
+        i,
+        min(needed_rate, 1.0),
+        width=0.62,
+        color="white",
+        edgecolor=OKABE_ITO["vermilion"],
+        hatch="///",
+        lw=1.2,
+        zorder=2,
+    )
+    ax.text(
+        i,
+        max(min(needed_rate, 1.0), target) + 0.03,
+        f"cần {fmt_pct(needed_rate, 0)}",
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        color=OKABE_ITO["vermilion"],
+        fontweight="bold",
+    )
+
+
+def _achieved_bar(ax, i: int, value: float, partial: bool) -> None:
+    """A solid bar at a month's rate (narrower and lighter for the month the data stop in)."""
+    ax.bar(
+        i,
+        value,
+        width=0.42 if partial else 0.62,
+        color=COLOURS["value"],
+        alpha=0.55 if partial else 1,
+        zorder=3,
+    )
+    ax.text(
+        i,
+        value / 2,
+        fmt_pct(value, 1),
+        ha="center",
+        va="center",
+        fontsize=8,
+        color="white",
+        fontweight="bold",
+        zorder=4,
+        rotation=90 if value < 0.12 else 0,
+    )
+
+
+def _target_path_axes(
+    ax, months: list[str], target: float, metric: str, as_of_day: object | None, show_needed: bool
+) -> None:
+    """The target line, month ticks, the percentage axis and the legend of :func:`target_path_chart`."""
+    ax.axhline(target, color=COLOURS["target"], ls="--", lw=1.5, zorder=5)
+    ax.text(
+        -0.45,
+        target + 0.015,
+        f"Mục tiêu {fmt_pct(target, 0)}",
+        fontsize=8.5,
+        va="bottom",
+        fontweight="bold",
+    )
+    ax.set_xticks(np.arange(len(months)), [_month_tick(m, as_of_day) for m in months])
+    ax.set_xlim(-0.6, len(months) - 0.4)
+    ax.set_ylim(0, 1.12)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    _pct_axis(ax, "y")
+    ax.yaxis.grid(True)
+    ax.set_ylabel(label(metric))
+    handles = [mpl.patches.Patch(color=COLOURS["value"], label="Đã đạt (theo tháng)")]
+    if show_needed:
+        handles.append(
+            mpl.patches.Patch(
+                facecolor="white",
+                edgecolor=OKABE_ITO["vermilion"],
+                hatch="///",
+                label="Mức cần đạt mỗi tháng còn lại",
+            )
+        )
+    _legend_on_top(ax, ncols=len(handles), handles=handles)
+
+
+def _target_path_note(row: pd.Series, remaining: int, as_of_day: object | None) -> str:
+    """«Còn 3 tháng; còn 69 ngày (hạn cuối 29/06/2026); số liệu đến 13/04/2026.»"""
+    parts = [f"Còn {fmt_int(remaining)} tháng" if remaining else "Kỳ mục tiêu đã kết thúc"]
+    if pd.notna(row.get("days_left")) and pd.notna(row.get("last_day")):
+        from cchc_analysis.targets import describe_days_left
+
+        parts.append(f"{describe_days_left(row['days_left'])} (hạn cuối {fmt_date(row['last_day'])})")
+    if as_of_day is not None:
+        parts.append(f"số liệu đến {fmt_date(as_of_day)}")
+    return "; ".join(parts) + "."
 
 
 def _receipt_months(monthly: pd.DataFrame) -> pd.DataFrame:
@@ -1211,10 +1237,6 @@ def _receipt_months(monthly: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _month_end(key: str) -> date:
-    return pd.Period(key, freq="M").end_time.date()
-
-
 def _month_tick(key: object, as_of: object | None = None) -> str:
     """``"2026-04"`` → ``T4/2026``, with «(đến 13/04)» when ``as_of`` cuts that month short."""
     from cchc_analysis.periods import parse_day
@@ -1223,6 +1245,6 @@ def _month_tick(key: object, as_of: object | None = None) -> str:
     if as_of is None or key is None or key is pd.NA:
         return text
     day = parse_day(as_of)
-    if str(key) == f"{day.year}-{day.month:02d}" and _month_end(str(key)) > day:
+    if str(key) == f"{day.year}-{day.month:02d}" and month_end(str(key)) > day:
         text += f"\n(đến {day:%d/%m})"
     return text

@@ -1,12 +1,17 @@
 """Vietnamese number and date style for everything a reader sees: ``3.099``; ``99,6 %``; ``13/04/2026``.
 
-The one place that decides how numbers look. Babel supplies the vi_VN separators.
+The one place that decides how numbers look. Babel supplies the vi_VN separators; :func:`round_half_up` is the
+one rounding rule (half away from zero on the exact decimal, as Excel and Vietnamese reports round), used by every
+printed number: tables, charts, narrative and the reconciliation verdicts.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from babel.numbers import format_decimal
 
@@ -23,6 +28,43 @@ def _is_missing(value: object) -> bool:
         return True
 
 
+def exact_decimal(value: object) -> Decimal | Fraction:
+    """The value a number stands for, exactly: a float is read as the decimal it prints as (``0.1445`` is
+    ``Decimal("0.1445")``, not the binary fraction nearest to it); a ``Fraction`` stays exact.
+
+    >>> exact_decimal(6.25), exact_decimal(3), exact_decimal(Fraction(1, 3))
+    (Decimal('6.25'), Decimal('3'), Fraction(1, 3))
+    """
+    if isinstance(value, Fraction | Decimal):
+        return value
+    if isinstance(value, numbers.Integral):  # int, bool, numpy integers
+        return Decimal(int(value))
+    return Decimal(
+        repr(float(value))
+    )  # float, numpy floats; the shortest text that reads back as the same float
+
+
+def round_half_up(value: object, decimals: int = 0) -> Decimal:
+    """Round to ``decimals`` places, a half away from zero, on the exact decimal value — the package's one rule.
+
+    Python's ``round`` and Babel round half to even on binary floats (``round(6.25, 1) == 6.2``); documents and
+    Excel print 6,3.
+
+    >>> round_half_up(6.25, 1), round_half_up(-0.125, 2), round_half_up(Fraction(1, 16) * 100, 1)
+    (Decimal('6.3'), Decimal('-0.13'), Decimal('6.3'))
+    >>> round_half_up(2.5), round_half_up(0.145 * 100, 1)
+    (Decimal('3'), Decimal('14.5'))
+    """
+    exact = exact_decimal(value)
+    if isinstance(exact, Decimal) and not exact.is_finite():
+        return exact
+    if isinstance(exact, Fraction):
+        scaled = exact * 10**decimals
+        sign = -1 if scaled < 0 else 1
+        return Decimal(sign * math.floor(abs(scaled) + Fraction(1, 2))).scaleb(-decimals)
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def fmt_int(value: object) -> str:
     """A count with a dot between thousands.
 
@@ -31,15 +73,19 @@ def fmt_int(value: object) -> str:
     """
     if _is_missing(value):
         return MISSING
-    return format_decimal(int(value), format="#,##0", locale=_LOCALE)
+    return format_decimal(round_half_up(value, 0), format="#,##0", locale=_LOCALE)
 
 
 def fmt_number(value: object, decimals: int = 1) -> str:
-    """A number with a decimal comma: ``fmt_number(12.5) == '12,5'``."""
+    """A number with a decimal comma, rounded by :func:`round_half_up`.
+
+    >>> fmt_number(12.5), fmt_number(6.25, 1), fmt_number(1234.5, 0)
+    ('12,5', '6,3', '1.235')
+    """
     if _is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(float(value), format=pattern, locale=_LOCALE, decimal_quantization=True)
+    return format_decimal(round_half_up(value, decimals), format=pattern, locale=_LOCALE)
 
 
 def fmt_pct(fraction: object, decimals: int = 1) -> str:
@@ -49,12 +95,14 @@ def fmt_pct(fraction: object, decimals: int = 1) -> str:
     '99,6 %'
     >>> fmt_pct(923 / 3099, 2)
     '29,78 %'
+    >>> fmt_pct(1 / 16)
+    '6,3 %'
     >>> fmt_pct(None)
     '–'
     """
     if _is_missing(fraction):
         return MISSING
-    return fmt_number(float(fraction) * 100, decimals) + " %"
+    return fmt_number(exact_decimal(fraction) * 100, decimals) + " %"
 
 
 def fmt_pp(points: object, decimals: int = 1) -> str:

@@ -7,7 +7,7 @@ numbers]; ``confidence`` says whether the row's points and threshold were read i
 or deduced (``inferred``).
 
 ``rate_column`` names the processing rate (:mod:`cchc_analysis.rates`) that fills the indicator from dossier data:
-2.1 ← ``progress_766_rate``; 4.3 ← ``online_payment_rate``; 5.3 ← ``satisfaction_766_rate`` (a proxy);
+2.1 ← ``progress_766_rate``; 4.3 ← ``online_payment_rate``; 5.3 ← ``satisfaction_766_rate`` (a proxy; SPEC §3 calls it 5.4);
 6.2 ← ``digitization_rate``; 6.4 ← ``reuse_rate``. The 12-point online-service group is one indicator, code ``3``,
 filled by ``full_online_rate`` with the 50 % threshold of 3.3 (the split among 3.1/3.2/3.3 is not published, and
 the inspection notice names full-process online as the weak point); edit ``rate_column`` to ``online_rate`` to
@@ -16,6 +16,7 @@ score it by online receipt instead. Indicators without a rate are *unknown*: the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_int, fmt_number, fmt_pct
+from cchc_analysis.loaders.tables import read_table
 
 INDICATORS_PATH = Path(__file__).parent / "reference" / "indicators_766.csv"
 INDICATOR_COLUMNS: tuple[str, ...] = (
@@ -84,27 +86,14 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
         confidence value.
     """
     p = Path(path) if path is not None else INDICATORS_PATH
-    try:
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError("Không tìm thấy bảng chỉ số 766", "766 indicator table not found", file=p) from None
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            "Không đọc được bảng chỉ số 766", f"Cannot read the 766 table ({exc})", file=p
-        ) from None
-    frame.columns = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in INDICATOR_COLUMNS if c not in frame.columns and c not in ("note", "rate_column")]
-    if missing:
-        raise InputError(
-            "Thiếu cột trong bảng chỉ số 766: " + ", ".join(missing),
-            "Missing column(s) in the 766 table: " + ", ".join(missing),
-            file=p,
-        )
+    required = [c for c in INDICATOR_COLUMNS if c not in ("note", "rate_column")]
+    frame = read_table(p, required=required, what="bảng chỉ số 766", what_en="766 indicator table")
     for c in ("note", "rate_column"):
         if c not in frame.columns:
             frame[c] = ""
-    frame = frame[list(INDICATOR_COLUMNS)].apply(lambda s: s.str.strip())
-    frame = frame[(frame != "").any(axis=1)].reset_index(drop=True)
+    frame = frame[list(INDICATOR_COLUMNS)]
+    lines = frame.index.tolist()  # the file's line number of each row, for messages
+    frame = frame.reset_index(drop=True)
     for name in ("max_points", "threshold"):
         values = []
         for i, text in enumerate(frame[name]):
@@ -112,7 +101,7 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
                 values.append(float(text.replace(",", ".").rstrip("%")) / (100 if text.endswith("%") else 1))
             except ValueError:
                 raise InputError(
-                    "Giá trị không phải là số", "Not a number", file=p, row=i + 2, column=name, value=text
+                    "Giá trị không phải là số", "Not a number", file=p, row=lines[i], column=name, value=text
                 ) from None
         frame[name] = values
     checks = (
@@ -135,15 +124,29 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     for bad, column, vi, en in checks:
         if bad.any():
             i = int(bad.to_numpy().argmax())
-            raise InputError(vi, en, file=p, row=i + 2, column=column, value=frame[column].iloc[i])
+            raise InputError(vi, en, file=p, row=lines[i], column=column, value=frame[column].iloc[i])
     frame["rate_column"] = frame["rate_column"].replace("", pd.NA)
     frame["note"] = frame["note"].replace("", pd.NA)
     return frame
 
 
+@functools.cache
+def _bundled_table() -> pd.DataFrame:
+    return load_indicators()
+
+
+def bundled_indicators() -> pd.DataFrame:
+    """The indicator table bundled with the package, read from disk once per process.
+
+    :func:`score_766`, :func:`what_if` and :func:`group_maxima` use it when no table is passed, so scoring does no
+    file I/O after the first call. Each call returns a copy: a caller cannot change the table for the others.
+    """
+    return _bundled_table().copy()
+
+
 def group_maxima(indicators: pd.DataFrame | None = None) -> pd.Series:
     """Maximum points of each group (index ``group_code``), in table order."""
-    table = load_indicators() if indicators is None else indicators
+    table = bundled_indicators() if indicators is None else indicators
     return table.groupby("group_code", sort=False)["max_points"].sum()
 
 
@@ -193,7 +196,7 @@ def score_766(
         ``rates.processing_rates``) and/or by indicator code (``"1.1"``) for indicators the dossier data cannot
         give. NaN / missing → the indicator is unknown.
     indicators : DataFrame, optional
-        From :func:`load_indicators` (default: the bundled table).
+        From :func:`load_indicators` (default: :func:`bundled_indicators`, read once per process).
     overrides : mapping, optional
         Rates that replace the others, keyed by indicator code or rate name (a what-if).
 
@@ -209,7 +212,7 @@ def score_766(
     >>> s.set_index("code").loc[["2.1", "3"], "points"].round(4).tolist()
     [20.0, 7.1472]
     """
-    table = load_indicators() if indicators is None else indicators
+    table = bundled_indicators() if indicators is None else indicators
     given = _as_mapping(rates)
     forced = dict(overrides or {})
     known_names = set(table["code"]) | set(table["rate_column"].dropna())
@@ -369,6 +372,8 @@ def what_if(
         only when every indicator is known; ranks need a total.
     unit : str, optional
         The unit's name, dropped from ``peers``.
+    indicators : DataFrame, optional
+        From :func:`load_indicators` (default: :func:`bundled_indicators`, read once per process).
 
     Returns
     -------
@@ -384,7 +389,7 @@ def what_if(
     >>> round(r["points_before"], 4), r["points_after"], round(r["points_gained"], 4)
     (7.1472, 12.0, 4.8528)
     """
-    table = load_indicators() if indicators is None else indicators
+    table = bundled_indicators() if indicators is None else indicators
     ind = _find_indicator(table, indicator)
     new_rate = _rate(new_rate, "new_rate")
     if new_rate != new_rate:

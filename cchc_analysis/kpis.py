@@ -141,7 +141,7 @@ def load_progress(progress: Callable[[str], None], path: str | Path) -> Callable
         size = p.stat().st_size
         excel = p.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
         if size >= (_ANNOUNCE_EXCEL_BYTES if excel else _ANNOUNCE_BYTES):
-            megabytes = fmt_int(round(size / 1_000_000)) if size >= 1_000_000 else "< 1"
+            megabytes = fmt_int(size / 1_000_000) if size >= 1_000_000 else "< 1"
             progress(f"Đang đọc tệp {p.name} ({megabytes} MB)…")
     last = [time.monotonic()]
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
-from cchc_analysis.schema import RATE_LABELS_VI, SYNTHETIC_NOTE_VI
+from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct, fmt_pp
+from cchc_analysis.schema import SYNTHETIC_NOTE_VI
 
 _CODE_SPAN = re.compile(r"(`[^`\n]*`)")
 
@@ -273,12 +273,3 @@ def days_left_note(d) -> Markdown:
         f"Số ngày còn lại tính từ ngày chốt số liệu ({fmt_date(d.as_of)}) và tính đến ngày lập báo cáo "
         f"({fmt_date(d.today)}); hạn «trước ngày D» được tính đến hết ngày liền trước D."
     )
-
-
-def rate_label(name: str) -> str:
-    return RATE_LABELS_VI.get(name, name)
-
-
-def number(value: object, decimals: int = 0) -> str:
-    """A number in Vietnamese style, for an inline phrase."""
-    return fmt_int(value) if decimals == 0 else fmt_number(value, decimals)

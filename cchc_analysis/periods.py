@@ -95,6 +95,11 @@ def parse_day(text: object, *, what: str = "ngày") -> date:
         raise InputError(f"Ngày không tồn tại «{s}»", f"No such calendar date {s!r}") from None
 
 
+def month_end(key: str) -> date:
+    """The last day of a month key: ``month_end("2026-02") == date(2026, 2, 28)``."""
+    return pd.Period(key, freq="M").end_time.date()
+
+
 def parse_period(text: str) -> Period:
     """Read a period name: ``"2026-Q2"``, ``"2026-04"``, ``"2026"``, or ``"01/01/2026..13/04/2026"``.
 

@@ -8,15 +8,16 @@ moved up = better, negative = fell = worse), and each change is also said in wor
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, parse_vn_number
+from cchc_analysis.loaders.tables import read_table
 from cchc_analysis.periods import parse_day
 
-SNAPSHOT_COLUMNS: tuple[str, ...] = ("date", "unit", "rank", "n_units", "total_score")
 #: Optional group-score columns of a snapshot file are named ``score_<group_code>`` (``score_1`` … ``score_6``).
 GROUP_SCORE_PREFIX = "score_"
 
@@ -86,12 +87,15 @@ def _column_map(frame: pd.DataFrame) -> dict[str, str]:
     return {str(c).strip().lower(): c for c in frame.columns}
 
 
-def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.DataFrame:
+def validate_snapshots(
+    snapshots: pd.DataFrame, *, file: object = None, rows: Sequence[int] | None = None
+) -> pd.DataFrame:
     """Type and check a snapshot frame (columns ``date, unit, rank, n_units``; optional ``total_score``,
     ``score_<group>``, ``source``).
 
     Dates are read day first or ISO; ``rank`` and ``n_units`` may be blank on a row that has a ``total_score``
-    (they are then derived from the scores of the snapshot, see :func:`rank_trend`).
+    (they are then derived from the scores of the snapshot, see :func:`rank_trend`). ``rows`` are the file's
+    line numbers of the rows, for messages (default: header on line 1, data from line 2).
 
     Raises
     ------
@@ -108,9 +112,27 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
             file=file,
         )
     out = pd.DataFrame(index=snapshots.index)
-    rows = range(2, len(snapshots) + 2)
-    dates, units = [], []
-    for row, value in zip(rows, snapshots[cols["date"]], strict=True):
+    rows = list(rows) if rows is not None else list(range(2, len(snapshots) + 2))
+    out["date"] = _snapshot_dates(snapshots[cols["date"]], rows, file=file)
+    out["unit"] = _snapshot_units(snapshots[cols["unit"]], rows, file=file)
+    numeric = ["rank", "n_units", "total_score"] + [
+        c for c in cols if c.startswith(GROUP_SCORE_PREFIX) and c != "total_score"
+    ]
+    for name in numeric:
+        out[name] = (
+            _snapshot_numbers(snapshots[cols[name]], name, rows, file=file) if name in cols else float("nan")
+        )
+    _check_snapshot_rows(out, snapshots, cols, rows, file=file)
+    out["rank"] = out["rank"].astype("Int64")
+    out["n_units"] = out["n_units"].astype("Int64")
+    if "source" in cols:
+        out["source"] = snapshots[cols["source"]].astype("string")
+    return out.reset_index(drop=True)
+
+
+def _snapshot_dates(values: pd.Series, rows: list[int], *, file: object) -> pd.Series:
+    dates = []
+    for row, value in zip(rows, values, strict=True):
         try:
             dates.append(pd.Timestamp(parse_day(value)))
         except InputError:
@@ -122,33 +144,41 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
                 column="date",
                 value=value,
             ) from None
-    for row, value in zip(rows, snapshots[cols["unit"]], strict=True):
+    return pd.Series(dates, index=values.index, dtype="datetime64[ns]")
+
+
+def _snapshot_units(values: pd.Series, rows: list[int], *, file: object) -> pd.Series:
+    units = []
+    for row, value in zip(rows, values, strict=True):
         text = "" if pd.isna(value) else str(value).strip()
         if not text:
             raise InputError("Thiếu tên đơn vị", "Blank unit", file=file, row=row, column="unit")
         units.append(text)
-    out["date"] = pd.Series(dates, index=snapshots.index, dtype="datetime64[ns]")
-    out["unit"] = pd.Series(units, index=snapshots.index, dtype="string")
-    numeric = ["rank", "n_units", "total_score"] + [
-        c for c in cols if c.startswith(GROUP_SCORE_PREFIX) and c != "total_score"
-    ]
-    for name in numeric:
-        if name not in cols:
-            out[name] = float("nan")
+    return pd.Series(units, index=values.index, dtype="string")
+
+
+def _snapshot_numbers(values: pd.Series, name: str, rows: list[int], *, file: object) -> list[float]:
+    """Numbers in Vietnamese style (``3.099``, ``64,08``); a blank cell is NaN."""
+    numbers = []
+    for row, value in zip(rows, values, strict=True):
+        text = "" if pd.isna(value) else str(value).strip()
+        if not text:
+            numbers.append(float("nan"))
             continue
-        values = []
-        for row, value in zip(rows, snapshots[cols[name]], strict=True):
-            text = "" if pd.isna(value) else str(value).strip()
-            if not text:
-                values.append(float("nan"))
-                continue
-            try:
-                values.append(parse_vn_number(text))
-            except ValueError:
-                raise InputError(
-                    "Giá trị không phải là số", "Not a number", file=file, row=row, column=name, value=value
-                ) from None
-        out[name] = values
+        try:
+            numbers.append(parse_vn_number(text))
+        except ValueError:
+            raise InputError(
+                "Giá trị không phải là số", "Not a number", file=file, row=row, column=name, value=value
+            ) from None
+    return numbers
+
+
+def _check_snapshot_rows(
+    out: pd.DataFrame, snapshots: pd.DataFrame, cols: dict[str, str], rows: list[int], *, file: object
+) -> None:
+    """Ranks and unit counts are positive whole numbers, a rank is within its count, a row has a rank or a
+    score, and a unit has one row per date."""
     for name in ("rank", "n_units"):
         bad = out[name].notna() & ((out[name] % 1 != 0) | (out[name] < 1))
         if bad.any():
@@ -157,7 +187,7 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
                 "Thứ hạng và số đơn vị phải là số nguyên dương",
                 "rank and n_units must be positive whole numbers",
                 file=file,
-                row=i + 2,
+                row=rows[i],
                 column=name,
                 value=snapshots[cols[name]].iloc[i],
             )
@@ -168,7 +198,7 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
             "Thứ hạng lớn hơn số đơn vị được xếp hạng",
             "rank is larger than the number of units ranked",
             file=file,
-            row=i + 2,
+            row=rows[i],
             column="rank",
             value=f"{out['rank'].iloc[i]:.0f}/{out['n_units'].iloc[i]:.0f}",
         )
@@ -179,7 +209,7 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
             "Dòng không có thứ hạng cũng không có tổng điểm",
             "The row has neither a rank nor a total score",
             file=file,
-            row=i + 2,
+            row=rows[i],
             column="rank",
         )
     dup = out.duplicated(["date", "unit"])
@@ -189,19 +219,16 @@ def validate_snapshots(snapshots: pd.DataFrame, *, file: object = None) -> pd.Da
             "Một đơn vị có hai dòng xếp hạng cùng ngày",
             "Two snapshots of one unit on one date",
             file=file,
-            row=i + 2,
+            row=rows[i],
             column="unit",
             value=out["unit"].iloc[i],
         )
-    out["rank"] = out["rank"].astype("Int64")
-    out["n_units"] = out["n_units"].astype("Int64")
-    if "source" in cols:
-        out["source"] = snapshots[cols["source"]].astype("string")
-    return out.reset_index(drop=True)
 
 
 def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:
-    """Read a ranking-snapshot CSV (UTF-8): ``date,unit,rank,n_units[,total_score][,score_<group>…][,source]``.
+    """Read a ranking-snapshot CSV: ``date,unit,rank,n_units[,total_score][,score_<group>…][,source]``.
+
+    Any encoding and delimiter :func:`cchc_analysis.loaders.tables.read_table` reads (``;`` from Excel too).
 
     Returns
     -------
@@ -214,18 +241,10 @@ def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:
         When the file cannot be read or a row is wrong.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError("Không tìm thấy tệp xếp hạng", "Ranking file not found", file=p)
-    try:
-        frame = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            "Không đọc được tệp xếp hạng", f"Cannot read the ranking file ({exc})", file=p
-        ) from None
-    frame = (
-        frame[~(frame.apply(lambda r: all(not str(x).strip() for x in r), axis=1))] if len(frame) else frame
+    frame = read_table(
+        p, required=("date", "unit", "rank", "n_units"), what="tệp xếp hạng", what_en="ranking file"
     )
-    return validate_snapshots(frame, file=p)
+    return validate_snapshots(frame.reset_index(drop=True), file=p, rows=frame.index.tolist())
 
 
 def rank_trend(snapshots: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,7 @@ at a time.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from types import MappingProxyType
 
@@ -114,25 +114,24 @@ def known_counts(columns: Collection[str]) -> tuple[str, ...]:
 
 
 #: rate → (numerator counts summed, denominator count). ``satisfaction_766_rate`` is derived after these.
-RATE_DEFINITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "early_rate": (("early",), "resolved"),
-    "on_time_rate": (("early", "on_time"), "resolved"),
-    "late_rate": (("late",), "resolved"),
-    "progress_766_rate": (("early", "on_time", "pending_within"), "in_scope"),
-    "online_rate": (("new_online",), "new"),
-    "full_online_rate": (("full_online",), "new"),
-    "partial_online_rate": (("partial_online",), "new"),
-    "digitization_rate": (("digitized",), "new"),
-    "reuse_rate": (("data_reused",), "new"),
-    "online_payment_rate": (("paid_online",), "fee_required"),
-    "satisfaction_rate": (("satisfied",), "rated"),
-    "complaint_rate": (("complaint",), "in_scope"),
-}
+RATE_DEFINITIONS: Mapping[str, tuple[tuple[str, ...], str]] = MappingProxyType(
+    {
+        "early_rate": (("early",), "resolved"),
+        "on_time_rate": (("early", "on_time"), "resolved"),
+        "late_rate": (("late",), "resolved"),
+        "progress_766_rate": (("early", "on_time", "pending_within"), "in_scope"),
+        "online_rate": (("new_online",), "new"),
+        "full_online_rate": (("full_online",), "new"),
+        "partial_online_rate": (("partial_online",), "new"),
+        "digitization_rate": (("digitized",), "new"),
+        "reuse_rate": (("data_reused",), "new"),
+        "online_payment_rate": (("paid_online",), "fee_required"),
+        "satisfaction_rate": (("satisfied",), "rated"),
+        "complaint_rate": (("complaint",), "in_scope"),
+    }
+)
 
 RATE_COLUMNS: tuple[str, ...] = (*RATE_DEFINITIONS, "satisfaction_766_rate")
-
-#: The rates of the JSON contract of ``cchc kpis`` (SPEC §5), in order.
-JSON_RATE_COLUMNS: tuple[str, ...] = RATE_COLUMNS
 
 #: Identities of Biểu 06 that hold for every group: (left side, right-side counts summed).
 IDENTITIES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -506,6 +505,11 @@ def count_dossiers(
         The grouping columns, then ``COUNT_COLUMNS`` as nullable Int64 (NA where the input column a count needs
         is absent), one row per group sorted by key.
 
+    Raises
+    ------
+    AssertionError
+        When a Biểu 06 identity (:data:`IDENTITIES`) fails on a row: a bug, checked on every table built here.
+
     Examples
     --------
     >>> d = pd.DataFrame({"received_at": pd.to_datetime(["2026-01-05", "2025-12-30"]),
@@ -560,6 +564,7 @@ def count_dossiers(
     result = pd.DataFrame({**{c: keys[c] for c in columns}, **columns_out}, index=pd.RangeIndex(len(kept)))
     if columns and sort:
         result = _sort_by_key(result, columns)
+    check_identities(result)  # every count table passes here: a failure is a bug, never a printed figure
     return result
 
 
@@ -583,7 +588,9 @@ def sum_counts(parts: Iterable[pd.DataFrame], by: str | Sequence[str] | None = N
     stacked = pd.concat(frames, ignore_index=True)
     if not columns:
         total = stacked[list(COUNT_COLUMNS)].sum(min_count=len(stacked), skipna=False).to_frame().T
-        return total.astype("Int64").reset_index(drop=True)
+        total = total.astype("Int64").reset_index(drop=True)
+        check_identities(total)
+        return total
     summed = stacked.groupby(columns, dropna=False, sort=False, observed=True)[list(COUNT_COLUMNS)].sum(
         min_count=1
     )
@@ -591,15 +598,19 @@ def sum_counts(parts: Iterable[pd.DataFrame], by: str | Sequence[str] | None = N
     if missing.to_numpy().any():  # a count absent from one part is absent from the sum
         has_na = missing.groupby([stacked[c] for c in columns], dropna=False, sort=False, observed=True).any()
         summed = summed.mask(has_na.to_numpy())
-    summed = summed.astype("Int64")
-    return _sort_by_key(summed.reset_index(), columns)
+    summed = _sort_by_key(summed.astype("Int64").reset_index(), columns)
+    check_identities(summed)
+    return summed
 
 
 def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Append ``RATE_COLUMNS`` to a counts frame: unrounded fractions, NaN where the denominator is 0 or NA.
 
-    ``satisfaction_766_rate`` (proxy of 766 indicator 5.4) is ``1 − (late + pending_overdue) / in_scope −
-    complaint_rate``; NaN when the complaint column is absent.
+    ``satisfaction_766_rate`` is ``1 − (late + pending_overdue) / in_scope − complaint_rate`` (SPEC §3), the
+    proxy of the 766 indicator «hài lòng trong tiếp nhận, giải quyết TTHC» — code ``5.3`` of
+    ``reference/indicators_766.csv`` (SPEC §3 calls it 5.4). A «không hài lòng» rating counts only through the
+    ``complaint`` column (which carries the portal's dissatisfied flag); the ``satisfaction`` column is not used.
+    NaN when the complaint column is absent.
 
     Examples
     --------

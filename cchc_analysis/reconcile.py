@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from cchc_analysis.formatting import fmt_int, fmt_number, parse_vn_number, printed_decimals
+from cchc_analysis.formatting import fmt_int, fmt_number, parse_vn_number, printed_decimals, round_half_up
 from cchc_analysis.reported import (
     PARSED_COLUMNS,
     parse_reported_figures,
@@ -45,7 +45,6 @@ from cchc_analysis.reported import (
 )
 
 CHECK_COLUMNS: tuple[str, ...] = ("check", "keys", "status", "message")
-CHECK_KINDS: tuple[str, ...] = ("ratio", "attainable", "parts")
 STATUSES: tuple[str, ...] = ("OK", "WARNING", "ERROR")
 
 #: What the terminal table calls each check and status.
@@ -67,17 +66,15 @@ def _half_unit(decimals: int) -> Fraction:
 
 
 def _round(x: Fraction, decimals: int) -> Decimal:
-    """Round half up (away from zero), as documents round, exactly."""
-    scaled = Fraction(x) * 10**decimals
-    sign = -1 if scaled < 0 else 1
-    return Decimal(sign * math.floor(abs(scaled) + Fraction(1, 2))).scaleb(-decimals)
+    """Round half up (away from zero), exactly: :func:`cchc_analysis.formatting.round_half_up`, the one rule."""
+    return round_half_up(Fraction(x), decimals)
 
 
 def _num(x: Fraction | Decimal, decimals: int) -> str:
     """A number in Vietnamese style at ``decimals`` places (``3.099``; ``99,58``)."""
     if decimals <= 0:
-        return fmt_int(int(_round(Fraction(x), 0)))
-    return fmt_number(float(_round(Fraction(x), decimals)), decimals)
+        return fmt_int(_round(Fraction(x), 0))
+    return fmt_number(_round(Fraction(x), decimals), decimals)
 
 
 def _printed(text: object) -> str:

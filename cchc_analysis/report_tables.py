@@ -17,7 +17,7 @@ import pandas as pd
 
 from cchc_analysis.formatting import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
 from cchc_analysis.rates import IDENTITIES, RATE_DEFINITIONS
-from cchc_analysis.schema import COLUMN_LABELS_VI, COUNT_LABELS_VI, RATE_LABELS_VI, SYNTHETIC_NOTE_VI
+from cchc_analysis.schema import COLUMN_LABELS_VI, SYNTHETIC_NOTE_VI, label
 
 #: How the keys of the notice's reported-figures file map to what the dossier data measure.
 #: Keys that are already a count or rate name (``early``, ``reuse_rate``…) need no entry.
@@ -96,14 +96,6 @@ class Table:
         head = (self.caption or "") + (f" [{SYNTHETIC_NOTE_VI}]" if self.synthetic else "")
         body = self.shown.to_string(index=False)
         return f"{head}\n{body}" + (f"\n{self.note}" if self.note else "") if head else body
-
-
-def label(name: str) -> str:
-    """The Vietnamese name of a rate, count or column; the name itself when none is known."""
-    for table in (RATE_LABELS_VI, COUNT_LABELS_VI, COLUMN_LABELS_VI):
-        if name in table:
-            return table[name]
-    return name
 
 
 def _group_value(value: object, column: str) -> str:
@@ -204,30 +196,6 @@ def accounting_table(load, *, caption: str = "Số dòng dữ liệu đã đọc
 
 # --------------------------------------------------------------------------------------------------------------
 # counts and rates
-
-
-def rates_table(
-    rates: pd.DataFrame,
-    columns: Sequence[str] | None = None,
-    *,
-    caption: str | None = "Các tỷ lệ chính",
-    synthetic: bool = False,
-    decimals: int = 2,
-    note: str | None = None,
-) -> Table:
-    """One group's rates (first row of a ``processing_rates`` frame), each with its numerator/denominator."""
-    row = rates.iloc[0]
-    if columns is None:
-        columns = [c for c in RATE_DEFINITIONS if c in rates.columns and pd.notna(row[c])]
-    data = pd.DataFrame({"rate": list(columns), "value": [row.get(c, float("nan")) for c in columns]})
-    shown = pd.DataFrame(
-        {
-            "Chỉ tiêu": [label(c) for c in columns],
-            "Tỷ lệ": [fmt_pct(row.get(c), decimals) for c in columns],
-            "Số hồ sơ / mẫu số": [_fraction_text(row, c) for c in columns],
-        }
-    )
-    return Table(data, shown, caption, synthetic, note, ["Chỉ tiêu"])
 
 
 #: Columns of :func:`timeliness_table`, in the order of Biểu 06.
@@ -535,24 +503,6 @@ def identity_explanations(checks: pd.DataFrame, rates: pd.DataFrame) -> pd.DataF
 
 # --------------------------------------------------------------------------------------------------------------
 # ranking, 766, targets, deadlines, findings
-
-
-def rank_table(
-    trend: pd.DataFrame, *, synthetic: bool = False, caption: str | None = "Thứ hạng theo Bộ chỉ số 766"
-) -> Table:
-    """``ranking.rank_trend`` output: date, rank/units, change since the previous and the first snapshot."""
-    shown = pd.DataFrame(
-        {
-            "Đơn vị": trend["unit"].astype(str),
-            "Ngày": [fmt_date(d) for d in trend["date"]],
-            "Thứ hạng": [
-                f"{fmt_int(r)}/{fmt_int(n)}" for r, n in zip(trend["rank"], trend["n_units"], strict=True)
-            ],
-            "So với lần trước": trend["direction"].astype(str),
-            "So với lần đầu": trend["direction_first"].astype(str),
-        }
-    )
-    return Table(trend, shown, caption, synthetic, None, ["Đơn vị", "So với lần trước", "So với lần đầu"])
 
 
 def index766_table(summary: pd.DataFrame, *, synthetic: bool = False, caption: str | None = None) -> Table:

@@ -1,6 +1,6 @@
 """Reported-figures files: the figures a document prints, one per row, ready to be reconciled.
 
-A reported-figures file is a CSV (UTF-8) with the columns ``key,label,value,unit,numerator,denominator,whole,source``
+A reported-figures file is a CSV (read by ``loaders.tables.read_table``) with the columns ``key,label,value,unit,numerator,denominator,whole,source``
 (SPEC §5). ``value`` is written as the document prints it, in Vietnamese style (``3.099``, ``99,6``, ``02``);
 ``unit`` is ``%`` for a percentage (any unit containing ``%``, or a value ending in ``%``), anything else
 (``hồ sơ``) for a count; ``numerator`` and ``denominator`` are a
@@ -13,8 +13,6 @@ The checks themselves live in :mod:`cchc_analysis.reconcile`.
 
 from __future__ import annotations
 
-import csv
-import io
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +20,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import parse_vn_number, printed_decimals
+from cchc_analysis.loaders.tables import read_table
 
 #: The columns of a reported-figures file, in order.
 FIGURE_COLUMNS: tuple[str, ...] = (
@@ -74,37 +73,14 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _decode(raw: bytes, path: Path) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    else:
-        try:
-            return raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            pass
-    raise InputError(
-        "Tệp số liệu công bố không phải văn bản UTF-8",
-        "The reported-figures file is not UTF-8 text",
-        file=path,
-    )
-
-
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] > 0 else ","
-
-
 def read_reported_figures(path: str | Path) -> pd.DataFrame:
     """Read and check a reported-figures CSV.
 
     Parameters
     ----------
     path : str or Path
-        The CSV file (UTF-8, with or without BOM; comma, semicolon or tab delimited).
+        The CSV file, read by :func:`cchc_analysis.loaders.tables.read_table` (UTF-8 with or without BOM,
+        UTF-16, Windows-1258; comma, semicolon or tab delimited).
 
     Returns
     -------
@@ -117,68 +93,10 @@ def read_reported_figures(path: str | Path) -> pd.DataFrame:
         When the file cannot be read or a row is wrong (with the file, row, column and value).
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError("Không tìm thấy tệp số liệu công bố", "Reported-figures file not found", file=p)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            "Không đọc được tệp số liệu công bố", f"Cannot read the reported-figures file ({exc})", file=p
-        ) from None
-    text = _decode(raw, p)
-    if not text.strip():
-        raise InputError("Tệp số liệu công bố trống", "The reported-figures file is empty", file=p)
-    first_line = next(line for line in text.splitlines() if line.strip())
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
-    header: list[str] | None = None
-    records: list[dict[str, str]] = []
-    rows: list[int] = []
-    try:
-        for fields in reader:
-            line = reader.line_num
-            if not any(_clean(f) for f in fields) or _clean(fields[0]).startswith("#"):
-                continue  # blank lines and comment lines (first cell starting with #)
-            if header is None:
-                header = [_clean(f).lower() for f in fields]
-                missing = [c for c in REQUIRED_FIGURE_COLUMNS if c not in header]
-                if missing:
-                    raise InputError(
-                        "Thiếu cột bắt buộc trong tệp số liệu công bố: "
-                        + ", ".join(missing)
-                        + " (cần các cột "
-                        + ",".join(FIGURE_COLUMNS)
-                        + ")",
-                        "Missing required column(s): " + ", ".join(missing),
-                        file=p,
-                        row=line,
-                    )
-                continue
-            if len(fields) > len(header) and any(_clean(f) for f in fields[len(header) :]):
-                raise InputError(
-                    f"Dòng có {len(fields)} ô trong khi tiêu đề có {len(header)} cột; số có dấu phẩy thập phân "
-                    'phải đặt trong ngoặc kép, ví dụ "99,6"',
-                    f"The row has {len(fields)} fields but the header has {len(header)}; quote numbers with a "
-                    'decimal comma, e.g. "99,6"',
-                    file=p,
-                    row=line,
-                    value=",".join(fields),
-                )
-            records.append({h: (fields[i] if i < len(fields) else "") for i, h in enumerate(header)})
-            rows.append(line)
-    except csv.Error as exc:
-        raise InputError(
-            "Tệp số liệu công bố không đúng định dạng CSV",
-            f"Malformed CSV ({exc})",
-            file=p,
-            row=reader.line_num,
-        ) from None
-    if header is None:
-        raise InputError("Tệp số liệu công bố trống", "The reported-figures file is empty", file=p)
-    frame = pd.DataFrame(records, columns=header, dtype="object")
-    return parse_reported_figures(frame, file=p, rows=rows)
-
-
-load_reported_figures = read_reported_figures
+    frame = read_table(
+        p, required=REQUIRED_FIGURE_COLUMNS, what="tệp số liệu công bố", what_en="reported-figures file"
+    )
+    return parse_reported_figures(frame.reset_index(drop=True), file=p, rows=frame.index.tolist())
 
 
 def parse_reported_figures(
@@ -225,109 +143,130 @@ def parse_reported_figures(
     out: list[dict[str, object]] = []
     seen: dict[str, int] = {}
     for i in range(len(frame)):
-        row = rows[i]
         key = cell(i, "key")
-        if not key:
-            raise InputError("Thiếu mã số liệu (key)", "Blank key", file=file, row=row, column="key")
         if key in seen:
             raise InputError(
                 f"Mã số liệu trùng với dòng {seen[key]}",
                 f"Duplicate key (first on row {seen[key]})",
                 file=file,
-                row=row,
+                row=rows[i],
                 column="key",
                 value=key,
             )
-        seen[key] = row
-        value_text = cell(i, "value")
-        try:
-            value = parse_vn_number(value_text)
-        except ValueError:
-            raise InputError(
-                "Giá trị không phải là số (viết kiểu Việt Nam, ví dụ 3.099 hoặc 99,6)",
-                "The value is not a number (Vietnamese style, e.g. 3.099 or 99,6)",
-                file=file,
-                row=row,
-                column="value",
-                value=value_text,
-            ) from None
-        unit = cell(i, "unit")
-        is_percent = unit.lower() in PERCENT_UNITS or "%" in unit or value_text.endswith("%")
-        out.append(
-            {
-                "row": row,
-                "key": key,
-                "label": cell(i, "label") or key,
-                "value": value,
-                "value_text": value_text.rstrip("%").strip(),
-                "decimals": printed_decimals(value_text),
-                "unit": "%" if is_percent else unit,
-                "is_percent": is_percent,
-                "numerator": cell(i, "numerator"),
-                "denominator": cell(i, "denominator"),
-                "whole": cell(i, "whole"),
-                "source": cell(i, "source"),
-            }
-        )
+        out.append(_figure_row({name: cell(i, name) for name in FIGURE_COLUMNS}, file=file, row=rows[i]))
+        seen[key] = rows[i]
 
     by_key = {r["key"]: r for r in out}
     for r in out:
         for part in ("numerator", "denominator"):
-            text = str(r[part])
-            r[f"{part}_key"] = pd.NA
-            r[f"{part}_text"] = pd.NA
-            if not text:
-                continue
-            if text in by_key:
-                if text == r["key"]:
-                    raise InputError(
-                        "Số liệu không thể là tử số hoặc mẫu số của chính nó",
-                        "A figure cannot be its own numerator or denominator",
-                        file=file,
-                        row=r["row"],
-                        column=part,
-                        value=text,
-                    )
-                r[f"{part}_key"] = text
-                r[f"{part}_text"] = by_key[text]["value_text"]
-            elif _is_number(text):
-                r[f"{part}_text"] = text.rstrip("%").strip()
-            else:
-                raise InputError(
-                    f"{'Tử số' if part == 'numerator' else 'Mẫu số'} không phải là số cũng không phải mã của dòng nào",
-                    f"The {part} is neither a number nor the key of another row",
-                    file=file,
-                    row=r["row"],
-                    column=part,
-                    value=text,
-                )
-        whole = str(r["whole"])
-        if whole and (whole not in by_key or whole == r["key"]):
+            _resolve_term(r, part, by_key, file=file)
+        _check_whole(r, by_key, file=file)
+    for r in out:
+        _check_no_cycle(r, by_key, file=file)
+    return _figures_frame(out)
+
+
+def _figure_row(cells: dict[str, str], *, file: object, row: int) -> dict[str, object]:
+    """One figure's cells, checked (a key, a number) and typed: the printed value, its decimals, percent or not."""
+    key = cells["key"]
+    if not key:
+        raise InputError("Thiếu mã số liệu (key)", "Blank key", file=file, row=row, column="key")
+    value_text = cells["value"]
+    try:
+        value = parse_vn_number(value_text)
+    except ValueError:
+        raise InputError(
+            "Giá trị không phải là số (viết kiểu Việt Nam, ví dụ 3.099 hoặc 99,6)",
+            "The value is not a number (Vietnamese style, e.g. 3.099 or 99,6)",
+            file=file,
+            row=row,
+            column="value",
+            value=value_text,
+        ) from None
+    unit = cells["unit"]
+    is_percent = unit.lower() in PERCENT_UNITS or "%" in unit or value_text.endswith("%")
+    return {
+        "row": row,
+        "key": key,
+        "label": cells["label"] or key,
+        "value": value,
+        "value_text": value_text.rstrip("%").strip(),
+        "decimals": printed_decimals(value_text),
+        "unit": "%" if is_percent else unit,
+        "is_percent": is_percent,
+        "numerator": cells["numerator"],
+        "denominator": cells["denominator"],
+        "whole": cells["whole"],
+        "source": cells["source"],
+    }
+
+
+def _resolve_term(
+    r: dict[str, object], part: str, by_key: dict[str, dict[str, object]], *, file: object
+) -> None:
+    """Fill ``<part>_key`` / ``<part>_text`` of a numerator or denominator: another row's key, or a number."""
+    text = str(r[part])
+    r[f"{part}_key"] = pd.NA
+    r[f"{part}_text"] = pd.NA
+    if not text:
+        return
+    if text in by_key:
+        if text == r["key"]:
             raise InputError(
-                "Cột whole phải là mã (key) của một dòng khác trong tệp",
-                "whole must be the key of another row of the file",
+                "Số liệu không thể là tử số hoặc mẫu số của chính nó",
+                "A figure cannot be its own numerator or denominator",
+                file=file,
+                row=r["row"],
+                column=part,
+                value=text,
+            )
+        r[f"{part}_key"] = text
+        r[f"{part}_text"] = by_key[text]["value_text"]
+    elif _is_number(text):
+        r[f"{part}_text"] = text.rstrip("%").strip()
+    else:
+        raise InputError(
+            f"{'Tử số' if part == 'numerator' else 'Mẫu số'} không phải là số cũng không phải mã của dòng nào",
+            f"The {part} is neither a number nor the key of another row",
+            file=file,
+            row=r["row"],
+            column=part,
+            value=text,
+        )
+
+
+def _check_whole(r: dict[str, object], by_key: dict[str, dict[str, object]], *, file: object) -> None:
+    whole = str(r["whole"])
+    if whole and (whole not in by_key or whole == r["key"]):
+        raise InputError(
+            "Cột whole phải là mã (key) của một dòng khác trong tệp",
+            "whole must be the key of another row of the file",
+            file=file,
+            row=r["row"],
+            column="whole",
+            value=whole,
+        )
+
+
+def _check_no_cycle(r: dict[str, object], by_key: dict[str, dict[str, object]], *, file: object) -> None:
+    """A part cannot contain its own whole: follow the chain of wholes from ``r`` and stop at a repeat."""
+    chain = [r["key"]]
+    current = r["whole"]
+    while current:
+        if current in chain:
+            raise InputError(
+                "Quan hệ phần – tổng thể lặp vòng: " + " ⊂ ".join([*chain, str(current)]),
+                "Circular part-of relation: " + " < ".join([*chain, str(current)]),
                 file=file,
                 row=r["row"],
                 column="whole",
-                value=whole,
+                value=r["whole"],
             )
-    # A part cannot contain its own whole: follow each chain of wholes and stop at a repeat.
-    for r in out:
-        chain = [r["key"]]
-        current = r["whole"]
-        while current:
-            if current in chain:
-                raise InputError(
-                    "Quan hệ phần – tổng thể lặp vòng: " + " ⊂ ".join([*chain, str(current)]),
-                    "Circular part-of relation: " + " < ".join([*chain, str(current)]),
-                    file=file,
-                    row=r["row"],
-                    column="whole",
-                    value=r["whole"],
-                )
-            chain.append(str(current))
-            current = by_key[str(current)]["whole"]
+        chain.append(str(current))
+        current = by_key[str(current)]["whole"]
 
+
+def _figures_frame(out: list[dict[str, object]]) -> pd.DataFrame:
     result = pd.DataFrame(out, columns=list(PARSED_COLUMNS))
     for name in ("numerator", "denominator", "whole", "source", "unit", "label"):
         result[name] = result[name].replace("", pd.NA)

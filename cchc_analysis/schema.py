@@ -73,20 +73,6 @@ EXCLUDED_STATUSES: frozenset[int] = frozenset({1, 3})
 #: Columns derived from ``received_at`` that may be used as grouping keys.
 CALENDAR_KEYS: tuple[str, ...] = ("month", "quarter")
 
-#: Columns that may be used to group counts and rates.
-GROUPABLE_COLUMNS: tuple[str, ...] = (
-    "field",
-    "procedure",
-    "source_system",
-    "channel",
-    "officer",
-    "unit",
-    "online_level",
-    "status",
-    "month",
-    "quarter",
-)
-
 #: Vietnamese names of canonical columns, for tables and messages shown to analysts.
 COLUMN_LABELS_VI: dict[str, str] = {
     "dossier_id": "Mã hồ sơ",
@@ -170,6 +156,19 @@ RATE_LABELS_VI: dict[str, str] = {
     "complaint_rate": "Tỷ lệ hồ sơ có phản ánh, kiến nghị",
     "satisfaction_766_rate": "Mức độ hài lòng (chỉ số 766, ước tính)",
 }
+
+
+def label(name: str) -> str:
+    """The Vietnamese name of a rate, count or column; ``name`` itself when none is known.
+
+    >>> label("full_online_rate"), label("field"), label("xyz")
+    ('Tỷ lệ trực tuyến toàn trình', 'Lĩnh vực', 'xyz')
+    """
+    for table in (RATE_LABELS_VI, COUNT_LABELS_VI, COLUMN_LABELS_VI):
+        if name in table:
+            return table[name]
+    return name
+
 
 #: What every output built from synthetic data says, visibly.
 SYNTHETIC_NOTE_VI = "Dữ liệu mô phỏng"

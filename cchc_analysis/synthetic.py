@@ -26,10 +26,11 @@ import io
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -327,18 +328,20 @@ NOTICE_START = date(2026, 1, 1)
 NOTICE_END = date(2026, 4, 13)
 
 #: The aggregates of the inspection notice that the sample reproduces exactly (SPEC §6).
-NOTICE_TARGETS: dict[str, int] = {
-    "dossiers": 3099,
-    "resolved": 3080,
-    "early": 3067,
-    "on_time": 11,
-    "late": 2,
-    "pending_within": 19,
-    "full_online": 923,
-    "partial_online": 2176,
-    "data_reused": 3092,
-    "complaint": 2,
-}
+NOTICE_TARGETS: Mapping[str, int] = MappingProxyType(
+    {
+        "dossiers": 3099,
+        "resolved": 3080,
+        "early": 3067,
+        "on_time": 11,
+        "late": 2,
+        "pending_within": 19,
+        "full_online": 923,
+        "partial_online": 2176,
+        "data_reused": 3092,
+        "complaint": 2,
+    }
+)
 
 #: Officers as pseudonymous codes (never names), by the field they are assigned to (the notice: "phân công nhiệm
 #: vụ cụ thể cho ... công chức phụ trách từng lĩnh vực").
@@ -638,6 +641,34 @@ def generate_dossiers(
     if n < 0 or units < 1:
         raise ValueError("n must be >= 0 and units >= 1")
     rng = np.random.default_rng(seed)
+    first, receipt_end, cal, (start_idx, end_idx, cutoff_idx) = _generator_calendar(start, end, cutoff)
+    # Every step draws from ``rng`` in a fixed order: the same arguments give the same frame.
+    n_carry, cell, seq, recv_idx, unit, recv_min = _receipt_cells(rng, n, units, cal, start_idx, end_idx)
+    proc, k = _procedures(rng, n, n_carry)
+    due_idx, res_idx, res_min, pending = _outcomes(rng, n, k, recv_idx, recv_min, start_idx, cutoff_idx)
+    flags = _dossier_flags(rng, n, proc, pending)
+
+    day_ticks = cal.astype("datetime64[us]").astype(np.int64)
+    minute = np.int64(60_000_000)
+    received = day_ticks[recv_idx] + recv_min * minute
+    due = day_ticks[due_idx] + _DUE_MINUTE * minute
+    resolved = day_ticks[res_idx] + res_min * minute
+    resolved[pending] = np.iinfo(np.int64).min  # NaT
+    del recv_min, res_min, due_idx, res_idx, recv_idx
+
+    ids = _dossier_ids(cal, units, cell, seq)
+    del cell, seq
+    df = _generated_frame(ids, received, due, resolved, proc, unit, units, flags)
+    df.attrs.update(_attrs("generate_dossiers", seed, first, receipt_end))
+    return df
+
+
+def _generator_calendar(
+    start: object, end: object, cutoff: object
+) -> tuple[date, date, np.ndarray, tuple[int, int, int]]:
+    """The first receipt day, the last one, the working-day calendar (from the carry-over days before the start
+    to the end of the cut-off's next year) and the calendar positions of the start, the last receipt day and
+    the cut-off."""
     first, last = parse_day(start, what="ngày bắt đầu"), parse_day(end, what="ngày kết thúc")
     cut = last if cutoff is None else parse_day(cutoff, what="ngày chốt số liệu")
     if last < first or cut < first:
@@ -650,8 +681,17 @@ def generate_dossiers(
     cutoff_idx = int(np.searchsorted(cal, np.datetime64(cut, "D"), side="right")) - 1
     if end_idx < start_idx:
         raise ValueError("the receipt period holds no working day")
+    return first, receipt_end, cal, (start_idx, end_idx, cutoff_idx)
 
-    # Counts per (receipt day, unit) cell; rows come out grouped by cell, so sequence numbers are cheap.
+
+def _receipt_cells(
+    rng: np.random.Generator, n: int, units: int, cal: np.ndarray, start_idx: int, end_idx: int
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """When and where each dossier was received: ``(n_carry, cell, seq, receipt day index, unit, minute)``.
+
+    Counts per (receipt day, unit) cell; rows come out grouped by cell, so sequence numbers are cheap. The
+    carried-over rows (received before ``start``) come first.
+    """
     n_carry = round(n * _CARRY_OVER_SHARE) if start_idx > 0 else 0
     unit_w = rng.lognormal(0.0, 0.6, units) if units > 1 else np.ones(1)
     unit_w /= unit_w.sum()
@@ -671,14 +711,31 @@ def generate_dossiers(
     recv_idx = (cell // units).astype(np.int32)
     unit = (cell % units).astype(np.int32)
     recv_min = _fast_office_minutes(rng, n)
+    return n_carry, cell, seq, recv_idx, unit, recv_min
 
+
+def _procedures(rng: np.random.Generator, n: int, n_carry: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each dossier's procedure and its deadline in working days; long procedures are the ones that span two
+    periods, so the carried-over rows draw from a table weighted towards them."""
     proc = _table(_PROC_SHARE)[rng.integers(0, _BINS, n, dtype=np.int32)]
-    # The carried-over rows come first; long procedures are the ones that span two periods.
     proc[:n_carry] = _table(_PROC_SHARE * _PROC_DAYS**2)[rng.integers(0, _BINS, n_carry, dtype=np.int32)]
-    k = _PROC_DAYS[proc]
-    due_idx = recv_idx + k
+    return proc, _PROC_DAYS[proc]
 
-    # Outcome: early (work done before the due day), on time, or late by a few working days.
+
+def _outcomes(
+    rng: np.random.Generator,
+    n: int,
+    k: np.ndarray,
+    recv_idx: np.ndarray,
+    recv_min: np.ndarray,
+    start_idx: int,
+    cutoff_idx: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Due day, resolution day and minute, and ``pending`` (not resolved by the cut-off) of each dossier.
+
+    Early (work done before the due day), on time, or late by a few working days.
+    """
+    due_idx = recv_idx + k
     u = rng.random(n, dtype=np.float32)
     on_time = u < 0.06
     late = ~on_time & (u < np.where(k >= 10, np.float32(0.14), np.float32(0.085)))
@@ -702,9 +759,16 @@ def generate_dossiers(
             on_time, rng.integers(14 * 60, _DUE_MINUTE, n, dtype=np.int32), _fast_office_minutes(rng, n)
         ),
     )
-    del u, on_time, late, carried
+    return due_idx, res_idx, res_min, pending
 
-    # Channel: full online where the procedure allows it, otherwise mostly partly online, some at the counter.
+
+def _dossier_flags(
+    rng: np.random.Generator, n: int, proc: np.ndarray, pending: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Channel, yes/no flags, rating, status and officer code of each dossier.
+
+    Channel: full online where the procedure allows it, otherwise mostly partly online, some at the counter.
+    """
     channel_code = _channel_tables()[
         proc.astype(np.int32) * _BINS + rng.integers(0, _BINS, n, dtype=np.int32)
     ]
@@ -724,20 +788,39 @@ def generate_dossiers(
     home = rng.random(n, dtype=np.float32) < 0.004
     status = np.where(pending, np.where(rng.random(n, dtype=np.float32) < 0.1, 5, 4), 10).astype(np.int8)
     officer = rng.integers(0, _N_OFFICERS, n, dtype=np.int32).astype(np.int8)
+    return {
+        "channel": channel_code,
+        "digitized": digitized,
+        "data_reused": reused,
+        "fee_required": fee,
+        "paid_online": paid,
+        "satisfaction": sat_code,
+        "complaint": complaint,
+        "home_delivery": home,
+        "status": status,
+        "officer": officer,
+    }
 
-    day_ticks = cal.astype("datetime64[us]").astype(np.int64)
-    minute = np.int64(60_000_000)
-    received = day_ticks[recv_idx] + recv_min * minute
-    due = day_ticks[due_idx] + _DUE_MINUTE * minute
-    resolved = day_ticks[res_idx] + res_min * minute
-    resolved[pending] = np.iinfo(np.int64).min  # NaT
-    del recv_min, res_min, due_idx, res_idx, recv_idx
 
-    ids = _dossier_ids(cal, units, cell, seq)
-    del cell, seq
+def _generated_frame(
+    ids: object,
+    received: np.ndarray,
+    due: np.ndarray,
+    resolved: np.ndarray,
+    proc: np.ndarray,
+    unit: np.ndarray,
+    units: int,
+    flags: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """The canonical frame of :func:`generate_dossiers` from its arrays (categoricals from codes, no copies)."""
+    n = len(received)
     unit_names = [f"Xã {i + 1:04d}" for i in range(units)]
     no_mask = np.zeros(n, dtype=bool)
-    df = pd.DataFrame(
+
+    def yes_no(name: str) -> pd.arrays.BooleanArray:
+        return pd.arrays.BooleanArray(flags[name], no_mask)
+
+    return pd.DataFrame(
         {
             "dossier_id": ids,
             "received_at": received.view("datetime64[us]"),
@@ -747,23 +830,23 @@ def generate_dossiers(
             "field": pd.Categorical.from_codes(_PROC_FIELD[proc], categories=_FIELDS),
             "unit": pd.Categorical.from_codes(unit, categories=unit_names),
             "source_system": pd.Categorical.from_codes(_PROC_SYSTEM[proc], categories=_SYSTEMS),
-            "channel": pd.Categorical.from_codes(channel_code, categories=list(CHANNELS)),
-            "status": pd.arrays.IntegerArray(status, no_mask),
-            "digitized": pd.arrays.BooleanArray(digitized, no_mask),
-            "data_reused": pd.arrays.BooleanArray(reused, no_mask),
-            "fee_required": pd.arrays.BooleanArray(fee, no_mask),
-            "paid_online": pd.arrays.BooleanArray(paid, no_mask),
+            "channel": pd.Categorical.from_codes(flags["channel"], categories=list(CHANNELS)),
+            "status": pd.arrays.IntegerArray(flags["status"], no_mask),
+            "digitized": yes_no("digitized"),
+            "data_reused": yes_no("data_reused"),
+            "fee_required": yes_no("fee_required"),
+            "paid_online": yes_no("paid_online"),
             "officer": pd.Categorical.from_codes(
-                officer, categories=[f"Công chức {i + 1:02d}" for i in range(_N_OFFICERS)]
+                flags["officer"], categories=[f"Công chức {i + 1:02d}" for i in range(_N_OFFICERS)]
             ),
-            "satisfaction": pd.Categorical.from_codes(sat_code, categories=list(SATISFACTION_LEVELS)),
-            "complaint": pd.arrays.BooleanArray(complaint, no_mask),
-            "home_delivery": pd.arrays.BooleanArray(home, no_mask),
+            "satisfaction": pd.Categorical.from_codes(
+                flags["satisfaction"], categories=list(SATISFACTION_LEVELS)
+            ),
+            "complaint": yes_no("complaint"),
+            "home_delivery": yes_no("home_delivery"),
         },
         copy=False,
     )
-    df.attrs.update(_attrs("generate_dossiers", seed, first, receipt_end))
-    return df
 
 
 def _dossier_ids(

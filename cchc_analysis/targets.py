@@ -22,7 +22,8 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
-from cchc_analysis.periods import Period, parse_day, parse_period
+from cchc_analysis.loaders.tables import read_table
+from cchc_analysis.periods import Period, month_end, parse_day, parse_period
 from cchc_analysis.schema import COUNT_LABELS_VI
 
 TARGET_FILE_COLUMNS: tuple[str, ...] = (
@@ -148,102 +149,99 @@ def load_targets(path: str | Path) -> pd.DataFrame:
         A missing column or file, an unknown kind or operator, or an unreadable number, period or date.
     """
     p = Path(path)
-    if not p.exists():
-        raise InputError("Không tìm thấy tệp mục tiêu", "Targets file not found", file=p)
-    try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(
-            "Không đọc được tệp mục tiêu", f"Cannot read the targets file ({exc})", file=p
-        ) from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    missing = [c for c in ("key", "kind", "label", "deadline") if c not in raw.columns]
-    if missing:
-        raise InputError(
-            "Thiếu cột trong tệp mục tiêu: " + ", ".join(missing),
-            "Missing column(s) in the targets file: " + ", ".join(missing),
-            file=p,
-        )
+    raw = read_table(
+        p, required=("key", "kind", "label", "deadline"), what="tệp mục tiêu", what_en="targets file"
+    )
     for c in TARGET_FILE_COLUMNS:
         if c not in raw.columns:
             raw[c] = ""
     records = []
-    for i, r in raw.iterrows():
-        row = int(i) + 2
+    for line, r in raw.iterrows():
         cells = {c: str(r[c]).strip() for c in TARGET_FILE_COLUMNS}
-        if not any(cells.values()):
-            continue
-        kind = cells["kind"].lower()
-        if kind not in KINDS:
-            raise InputError(
-                "Loại phải là target hoặc deadline",
-                "kind must be target or deadline",
-                file=p,
-                row=row,
-                column="kind",
-                value=cells["kind"],
-            )
-        if not cells["key"]:
-            raise InputError("Thiếu mã (key)", "Blank key", file=p, row=row, column="key")
-        period: Period | None = None
-        value = float("nan")
-        if kind == "target":
-            for c in ("metric", "operator", "value", "period"):
-                if not cells[c]:
-                    raise InputError(
-                        f"Mục tiêu thiếu cột {c}", f"A target needs {c}", file=p, row=row, column=c
-                    )
-            if cells["operator"] not in OPERATORS:
-                raise InputError(
-                    "Phép so sánh phải là >=, >, <= hoặc <",
-                    "operator must be >=, >, <= or <",
-                    file=p,
-                    row=row,
-                    column="operator",
-                    value=cells["operator"],
-                )
-            value = _target_value(cells["value"], file=p, row=row)
-        if cells["period"]:
-            try:
-                period = parse_period(cells["period"])
-            except InputError as exc:
-                raise InputError(
-                    exc.message_vi, exc.message_en, file=p, row=row, column="period", value=cells["period"]
-                ) from None
-        if cells["deadline"]:
-            try:
-                deadline = parse_day(cells["deadline"], what="hạn")
-            except InputError as exc:
-                raise InputError(
-                    exc.message_vi,
-                    exc.message_en,
-                    file=p,
-                    row=row,
-                    column="deadline",
-                    value=cells["deadline"],
-                ) from None
-        elif period is not None:
-            deadline = period.end
-        else:
-            raise InputError("Thiếu hạn (deadline)", "Missing deadline", file=p, row=row, column="deadline")
-        due_before = _bool(cells["due_before"], file=p, row=row)
-        records.append(
-            {
-                "key": cells["key"],
-                "kind": kind,
-                "label": cells["label"] or cells["key"],
-                "metric": cells["metric"] or pd.NA,
-                "operator": cells["operator"] or pd.NA,
-                "value": value,
-                "period": period.label if period else pd.NA,
-                "period_start": period.start if period else pd.NA,
-                "period_end": period.end if period else pd.NA,
-                "deadline": deadline,
-                "due_before": due_before,
-                "last_day": deadline - timedelta(days=1) if due_before else deadline,
-                "source": cells["source"] or pd.NA,
-            }
+        if any(cells.values()):
+            records.append(_target_record(cells, file=p, row=int(line)))
+    return _targets_frame(records, file=p)
+
+
+def _target_record(cells: dict[str, str], *, file: object, row: int) -> dict[str, object]:
+    """One row of a targets file, checked and typed: kind and key, the target's rule, its period and deadline."""
+    kind = cells["kind"].lower()
+    if kind not in KINDS:
+        raise InputError(
+            "Loại phải là target hoặc deadline",
+            "kind must be target or deadline",
+            file=file,
+            row=row,
+            column="kind",
+            value=cells["kind"],
         )
+    if not cells["key"]:
+        raise InputError("Thiếu mã (key)", "Blank key", file=file, row=row, column="key")
+    value = _target_rule(cells, file=file, row=row) if kind == "target" else float("nan")
+    period = _row_period(cells["period"], file=file, row=row)
+    deadline = _row_deadline(cells["deadline"], period, file=file, row=row)
+    due_before = _bool(cells["due_before"], file=file, row=row)
+    return {
+        "key": cells["key"],
+        "kind": kind,
+        "label": cells["label"] or cells["key"],
+        "metric": cells["metric"] or pd.NA,
+        "operator": cells["operator"] or pd.NA,
+        "value": value,
+        "period": period.label if period else pd.NA,
+        "period_start": period.start if period else pd.NA,
+        "period_end": period.end if period else pd.NA,
+        "deadline": deadline,
+        "due_before": due_before,
+        "last_day": deadline - timedelta(days=1) if due_before else deadline,
+        "source": cells["source"] or pd.NA,
+    }
+
+
+def _target_rule(cells: dict[str, str], *, file: object, row: int) -> float:
+    """A target row's metric, operator, value and period are all given; the operator is known. Returns the value."""
+    for c in ("metric", "operator", "value", "period"):
+        if not cells[c]:
+            raise InputError(f"Mục tiêu thiếu cột {c}", f"A target needs {c}", file=file, row=row, column=c)
+    if cells["operator"] not in OPERATORS:
+        raise InputError(
+            "Phép so sánh phải là >=, >, <= hoặc <",
+            "operator must be >=, >, <= or <",
+            file=file,
+            row=row,
+            column="operator",
+            value=cells["operator"],
+        )
+    return _target_value(cells["value"], file=file, row=row)
+
+
+def _row_period(text: str, *, file: object, row: int) -> Period | None:
+    if not text:
+        return None
+    try:
+        return parse_period(text)
+    except InputError as exc:
+        raise InputError(
+            exc.message_vi, exc.message_en, file=file, row=row, column="period", value=text
+        ) from None
+
+
+def _row_deadline(text: str, period: Period | None, *, file: object, row: int) -> date:
+    """The deadline as written, else the end of the period; a row with neither is an error."""
+    if text:
+        try:
+            return parse_day(text, what="hạn")
+        except InputError as exc:
+            raise InputError(
+                exc.message_vi, exc.message_en, file=file, row=row, column="deadline", value=text
+            ) from None
+    if period is not None:
+        return period.end
+    raise InputError("Thiếu hạn (deadline)", "Missing deadline", file=file, row=row, column="deadline")
+
+
+def _targets_frame(records: list[dict[str, object]], *, file: object) -> pd.DataFrame:
+    """The typed rows as a frame (the full set of columns even when empty); keys must be unique."""
     frame = pd.DataFrame.from_records(records)
     if frame.empty:
         return pd.DataFrame(
@@ -260,7 +258,11 @@ def load_targets(path: str | Path) -> pd.DataFrame:
     dup = frame["key"].duplicated()
     if dup.any():
         raise InputError(
-            "Mã mục tiêu bị trùng", "Duplicate key", file=p, column="key", value=frame.loc[dup, "key"].iloc[0]
+            "Mã mục tiêu bị trùng",
+            "Duplicate key",
+            file=file,
+            column="key",
+            value=frame.loc[dup, "key"].iloc[0],
         )
     return frame
 
@@ -326,10 +328,6 @@ def _rate_parts(metric: str) -> tuple[tuple[str, ...], str] | None:
     from cchc_analysis.rates import RATE_DEFINITIONS
 
     return RATE_DEFINITIONS.get(metric)
-
-
-def _month_end(key: str) -> date:
-    return pd.Period(key, freq="M").end_time.date()
 
 
 def _compare(value: float, operator: str, target: float) -> bool:
@@ -458,21 +456,13 @@ def _one_target(t: pd.Series, data: pd.DataFrame, day: date, window: int) -> dic
     monthly = monthly.dropna(how="any")
     num = monthly[list(num_cols)].sum(axis=1).astype("int64")
     den = monthly[den_col].astype("int64")
-    done = [m for m in monthly.index if _month_end(m) <= day]
+    done = [m for m in monthly.index if month_end(m) <= day]
     in_period = [m for m in done if m in period.months()]
     recent = done[-window:]
     achieved_num = int(num[in_period].sum())
     achieved_den = int(den[in_period].sum())
-    if achieved_den > 0:
-        current = Fraction(achieved_num, achieved_den)
-        basis = f"{period.label_vi}, các tháng đã qua ({_months_label(in_period)})"
-    elif recent and int(den[recent].sum()) > 0:
-        current = Fraction(int(num[recent].sum()), int(den[recent].sum()))
-        basis = f"{fmt_int(len(recent))} tháng gần nhất ({_months_label(recent)})"
-    else:
-        current = None
-        basis = "chưa có tháng nào trọn vẹn"
-    remaining = [m for m in period.months() if _month_end(m) > day]
+    current, basis = _current_value(num, den, in_period, recent, period)
+    remaining = [m for m in period.months() if month_end(m) > day]
     r = len(remaining)
     out.update(
         current_value=float(current) if current is not None else float("nan"),
@@ -492,18 +482,7 @@ def _one_target(t: pd.Series, data: pd.DataFrame, day: date, window: int) -> dic
         out["monthly_numerator"] = float(per_month_num)
         if r > 0:
             projected = achieved_den + volume * r
-            bound = Fraction(target) * projected - achieved_num
-            if operator == ">=":
-                total = max(0, math.ceil(bound))
-            elif operator == ">":
-                total = max(0, math.floor(bound) + 1)
-            elif operator == "<=":
-                total = max(0, math.floor(bound))
-            else:
-                total = max(0, math.ceil(bound) - 1)
-            per_month = (
-                math.ceil(Fraction(total, r)) if operator in (">=", ">") else math.floor(Fraction(total, r))
-            )
+            total, per_month = _needed(operator, Fraction(target), projected, achieved_num, r)
             out.update(
                 projected_denominator=float(projected),
                 needed_total=total,
@@ -512,6 +491,42 @@ def _one_target(t: pd.Series, data: pd.DataFrame, day: date, window: int) -> dic
             )
     out["status"] = _target_sentence(out, head, num_cols, r, deadline_text)
     return out
+
+
+def _current_value(
+    num: pd.Series, den: pd.Series, in_period: list[str], recent: list[str], period: Period
+) -> tuple[Fraction | None, str]:
+    """The current value of a rate target and what it rests on: the period's complete months, else the most
+    recent complete months, else nothing yet."""
+    achieved_den = int(den[in_period].sum())
+    if achieved_den > 0:
+        basis = f"{period.label_vi}, các tháng đã qua ({_months_label(in_period)})"
+        return Fraction(int(num[in_period].sum()), achieved_den), basis
+    if recent and int(den[recent].sum()) > 0:
+        basis = f"{fmt_int(len(recent))} tháng gần nhất ({_months_label(recent)})"
+        return Fraction(int(num[recent].sum()), int(den[recent].sum())), basis
+    return None, "chưa có tháng nào trọn vẹn"
+
+
+def _needed(
+    operator: str, target: Fraction, projected: Fraction, achieved_num: int, months: int
+) -> tuple[int, int]:
+    """Numerator dossiers still needed over the remaining ``months`` (total, per month) for the period's rate over
+    a ``projected`` denominator to meet ``operator target``; at most (for ``<=``/``<``) when the rate must stay low.
+    """
+    bound = target * projected - achieved_num
+    if operator == ">=":
+        total = max(0, math.ceil(bound))
+    elif operator == ">":
+        total = max(0, math.floor(bound) + 1)
+    elif operator == "<=":
+        total = max(0, math.floor(bound))
+    else:
+        total = max(0, math.ceil(bound) - 1)
+    per_month = (
+        math.ceil(Fraction(total, months)) if operator in (">=", ">") else math.floor(Fraction(total, months))
+    )
+    return total, per_month
 
 
 def _target_sentence(

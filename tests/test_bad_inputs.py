@@ -280,7 +280,10 @@ GOOD_FILE = CORPUS / "enc_utf8_bom.csv"
         (["kpis", GOOD_FILE, "--stamp", "{tmp}"], "{tmp}"),
         (["kpis", "{tmp}"], "không có tệp hồ sơ"),
         (["kpis", "{tmp}/khong_co.csv"], "Không tìm thấy tệp"),
-        (["reconcile", CORPUS / "enc_binary_garbage.csv"], "UTF-8"),
+        (
+            ["reconcile", CORPUS / "enc_binary_garbage.csv"],
+            "không phải văn bản CSV",
+        ),  # the dossier loaders' decoding, shared by every table
         (["reconcile", CORPUS / "empty.csv"], "trống"),
         (["briefing", "--period", "2026-Q9"], "2026-Q9"),
     ],

@@ -156,3 +156,58 @@ def test_bad_table_is_an_input_error(tmp_path):
     with pytest.raises(InputError) as info:
         load_indicators(bad)
     assert info.value.column == "threshold"
+
+
+def test_satisfaction_proxy_counts_ratings_only_through_the_complaint_column():
+    """Indicator 5.3 (SPEC §3: 5.4): the table's note and the formula say the same thing.
+
+    Four dossiers received 05/01 and resolved on their due date 20/01/2026, none late. Complaint flags F, F, F, T;
+    ratings Không hài lòng, Không hài lòng, Hài lòng, none. Proxy = 1 − 0/4 − 1/4 = 0,75: the two «không hài
+    lòng» ratings without a complaint flag do not lower it.
+    """
+    from cchc_analysis.rates import processing_rates
+
+    day = pd.Timestamp("2026-01-20")
+    frame = pd.DataFrame(
+        {
+            "received_at": [pd.Timestamp("2026-01-05")] * 4,
+            "due_at": [day] * 4,
+            "resolved_at": [day] * 4,
+            "complaint": pd.array([False, False, False, True], dtype="boolean"),
+            "satisfaction": pd.Categorical(
+                ["dissatisfied", "dissatisfied", "satisfied", None],
+                categories=["very_satisfied", "satisfied", "dissatisfied"],
+            ),
+        }
+    )
+    row = processing_rates(frame, "01/01/2026", "31/01/2026").iloc[0]
+    assert row["satisfaction_766_rate"] == pytest.approx(0.75)
+    assert row["satisfaction_rate"] == pytest.approx(1 / 3)  # the ratings feed this rate instead
+
+    indicator = load_indicators().set_index("rate_column").loc["satisfaction_766_rate"]
+    assert indicator["code"] == "5.3"
+    note = indicator["note"]
+    assert "cột complaint" in note and "cột satisfaction" in note and "không dùng" in note
+    assert "5.4" in note  # the SPEC's number is named where the package's is
+
+
+def test_scoring_reads_the_bundled_table_once(monkeypatch):
+    """architecture.md: compute functions do no file I/O — the bundled table is read once, then reused."""
+    from cchc_analysis import index766
+
+    reads = []
+    real = index766.load_indicators
+    monkeypatch.setattr(index766, "load_indicators", lambda *a, **k: reads.append(1) or real(*a, **k))
+    index766._bundled_table.cache_clear()
+    try:
+        for _ in range(3):
+            score_766({"full_online_rate": 0.2})
+        what_if({"full_online_rate": 0.2}, "3", 0.5)
+        group_maxima()
+    finally:
+        index766._bundled_table.cache_clear()
+    assert len(reads) == 1
+    # a caller changing its copy does not change the table others score with
+    table = index766.bundled_indicators()
+    table.loc[table["code"] == "3", "max_points"] = 99.0
+    assert index766.bundled_indicators().set_index("code").loc["3", "max_points"] == 12.0

@@ -265,7 +265,9 @@ def test_the_briefing_gets_the_same_alert_text(tmp_path):
     path = _with_rejects(tmp_path / "x.csv", 48, 2)
     load = load_dossiers(path)
     warnings = briefing_data.reading_warnings(load)
-    assert load.notes and load.notes[0].startswith("Giá trị không nhận ra")  # the unknown status words, listed
+    assert load.notes and load.notes[0].startswith(
+        "Giá trị không nhận ra"
+    )  # the unknown status words, listed
     assert warnings == [*load.notes, reject_alert(load.accounting, load.rejects)]
     assert briefing_data.exploration_data(path).reading_warnings == warnings
 

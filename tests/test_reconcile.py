@@ -270,10 +270,10 @@ def test_unknown_references_and_duplicates_are_input_errors():
 def test_unreadable_files_raise_input_error(tmp_path):
     with pytest.raises(InputError):
         read_reported_figures(tmp_path / "missing.csv")
-    latin = tmp_path / "latin.csv"
-    latin.write_bytes(b"key,label,value\na,H\xf4 s\xf4,1\n")  # not UTF-8
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"key,label,value\na,\x00\x01\x00\x02,1\n" * 20)  # NUL bytes: not text
     with pytest.raises(InputError):
-        read_reported_figures(latin)
+        read_reported_figures(binary)
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     with pytest.raises(InputError):

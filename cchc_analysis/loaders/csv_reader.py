@@ -32,7 +32,7 @@ def _head_records(text: str, delimiter: str) -> list[tuple[list[str], int, int]]
     try:
         for record in _records(text[:_CSV_HEAD_CHARS], delimiter):
             out.append(record)
-            if len(out) > HEADER_SEARCH_ROWS:
+            if len(out) > HEADER_SEARCH_ROWS + 2:  # a header may take two or three rows
                 break
     except _UnclosedQuote:
         pass  # a broken record after the header zone is reported by the full parse
@@ -136,7 +136,7 @@ def _read_csv(
     best_error: InputError | None = None
     for delim in [delimiter] if delimiter else _CSV_DELIMITERS:
         head = _head_records(text, delim)
-        result = _scan_header([r for r, _, _ in head], path)
+        result = _scan_header([r for r, _, _ in head], path, row_numbers=[start for _, start, _ in head])
         if isinstance(result, InputError):
             if best_error is None or result.score > best_error.score:  # type: ignore[attr-defined]
                 best_error = result
@@ -150,7 +150,7 @@ def _read_csv(
         raise best_error
     delim, head, plan, index = found
 
-    title_lines = [t for t in (_row_text(r) for r, _, _ in head[:index]) if t]
+    title_lines = [t for t in (_row_text(r) for r, _, _ in head[: index - plan.span + 1]) if t]
     header_end = head[index][2]  # physical lines up to the end of the header row
     if index + 1 < len(head) and _is_column_number_row(head[index + 1][0]):
         header_end = head[index + 1][2]

@@ -65,7 +65,7 @@ def _read_excel(
     if not any(any(_cell_header(v) for v in row) for row in rows[:HEADER_SEARCH_ROWS]):
         raise InputError(f"Trang tính «{name}» trống", f"The sheet {name!r} is empty", file=path)
     index, plan = _find_header(rows, path)
-    title_lines = [t for t in (_row_text(r) for r in rows[:index]) if t]
+    title_lines = [t for t in (_row_text(r) for r in rows[: index - plan.span + 1]) if t]
     first = index + 1
     if first < len(rows) and _is_column_number_row(rows[first]):
         first += 1

@@ -184,9 +184,16 @@ def _warn_not_counted(args: argparse.Namespace, accounting) -> None:
     if a.rejected or a.excluded:
         _progress(
             f"Lưu ý: {fmt_int(a.read)} dòng đọc, {fmt_int(a.loaded)} được tính; {fmt_int(a.rejected)} dòng bị từ "
-            f"chối, {fmt_int(a.excluded)} dòng loại trừ (trạng thái 1, 3) — xem lý do: cchc validate {args.file} | "
+            f"chối, {fmt_int(a.excluded)} dòng loại trừ (trạng thái 1, 3 hoặc dòng cuối bảng) — xem lý do: cchc validate {args.file} | "
             f"Note: {a.read} rows read, {a.loaded} counted, {a.rejected} rejected, {a.excluded} excluded"
         )
+
+
+def _print_notes(loads: Sequence) -> None:
+    """The loaders' notes about each file (a stated total that differs from the rows read …), on stderr."""
+    for load in loads:
+        for note in getattr(load, "notes", None) or []:
+            _progress(f"Lưu ý ({load.source.name}): {note}")
 
 
 def _text_record(role: str, text: str, fmt: str) -> dict:
@@ -202,6 +209,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     result = load_dossiers(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
+    _print_notes([result])
     a = result.accounting
     outputs = []
     if args.rejects:
@@ -214,6 +222,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             "sha256": result.sha256,
             "synthetic": result.synthetic,
             "rows": a.as_dict(),
+            "notes": list(result.notes),
             "dropped_columns": len(result.dropped_columns),
             "rejects_by_reason": result.rejects["reason_code"].value_counts().sort_index().to_dict(),
             "rejects": result.rejects.astype(object)
@@ -225,9 +234,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(f"Tệp: {result.source}")
     if result.synthetic:
         print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
+    footer = int((result.excluded["reason_code"] == "footer").sum())
     print(
         f"Số dòng đọc: {fmt_int(a.read)} = nạp {fmt_int(a.loaded)} + loại trừ (trạng thái 1, 3) "
-        f"{fmt_int(a.excluded)} + bị từ chối {fmt_int(a.rejected)}"
+        f"{fmt_int(a.excluded - footer)} + "
+        + (f"dòng cuối bảng (tổng cộng, chữ ký, ghi chú) {fmt_int(footer)} + " if footer else "")
+        + f"bị từ chối {fmt_int(a.rejected)}"
     )
     if result.dropped_columns:
         print(f"Đã bỏ {len(result.dropped_columns)} cột không dùng hoặc chứa thông tin cá nhân khi đọc.")
@@ -262,6 +274,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     )
     for load in report.sources:
         _log_load(args, load)
+    _print_notes(report.sources)
     _warn_not_counted(args, report.accounting)
     args.run_log.note(
         f"Kỳ báo cáo {report.period.start:%d/%m/%Y}–{report.period.end:%d/%m/%Y}; {len(report.table)} nhóm"
@@ -300,6 +313,7 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
         )
     result = load_dossiers(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
+    _print_notes([result])
     _warn_not_counted(args, result.accounting)
     table = bieu06_table(result.dossiers, period, granularity=args.granularity)
     units = result.dossiers["unit"].dropna().unique() if "unit" in result.dossiers else []

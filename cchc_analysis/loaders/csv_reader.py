@@ -172,7 +172,7 @@ def _read_csv(
     elif columns is None:
         columns = [pd.Series([], dtype=object) for _ in range(ncols)]
         row_numbers = np.zeros(0, dtype=np.int64)
-    return _RawTable(plan, columns, row_numbers, title_lines, too_many_cells=too_many)
+    return _RawTable(plan, columns, row_numbers, title_lines, too_many_cells=too_many, may_have_footer=True)
 
 
 def _csv_fast(

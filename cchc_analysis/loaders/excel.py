@@ -81,7 +81,7 @@ def _read_excel(
     else:
         columns = [pd.Series([], dtype=object) for _ in range(ncols)]
     row_numbers = np.arange(first + 1, first + 1 + len(body), dtype=np.int64)
-    return _RawTable(plan, columns, row_numbers, title_lines, excel=True)
+    return _RawTable(plan, columns, row_numbers, title_lines, excel=True, may_have_footer=True)
 
 
 #: Largest sheet area (rows × columns, up to the last used cell) read into memory in one piece. A larger one —

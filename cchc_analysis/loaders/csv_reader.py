@@ -51,6 +51,21 @@ def _unquoted(delimiter: str) -> re.Pattern[str]:
     return re.compile(f"[^{re.escape(delimiter)}\n]*")
 
 
+@lru_cache(maxsize=8)
+def _one_line(delimiter: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A line whose cells are each quoted whole or free of quotes, and the pattern of one cell of it.
+
+    Most quoted exports quote every cell and keep each record on one line: such a line is read by two regular
+    expressions rather than cell by cell. Each cell match takes the delimiter before it, so the matches follow
+    one another with no empty match at the end; a quoted cell is group 1 (non-empty), an unquoted one group 2.
+    """
+    d = re.escape(delimiter)
+    quoted = '[^"\n]*+(?:""[^"\n]*+)*+'
+    cell = f'(?:"{quoted}"|[^{d}"\n]*+)'
+    line = re.compile(f"{cell}(?:{d}{cell})*+")
+    return line, re.compile(f'(?:^|{d})(?:"({quoted})"|([^{d}"\n]*+))', re.MULTILINE)
+
+
 def _records(text: str, delimiter: str, first_line: int = 1) -> Iterator[tuple[list[str], int, int]]:
     """Records of CSV text (line breaks already ``\\n``), each with its first and last physical line.
 
@@ -66,12 +81,18 @@ def _records(text: str, delimiter: str, first_line: int = 1) -> Iterator[tuple[l
         A quoted cell is still open at the end of the text.
     """
     unquoted = _unquoted(delimiter)
+    clean_line, clean_cell = _one_line(delimiter)
     pos, line, n = 0, first_line, len(text)
     while pos < n:
         newline = text.find("\n", pos)
         end = n if newline < 0 else newline
         if text.find('"', pos, end) < 0:
             yield text[pos:end].split(delimiter), line, line
+            pos, line = end + 1, line + 1
+            continue
+        if clean_line.fullmatch(text, pos, end):
+            cells = [q.replace('""', '"') if q else u for q, u in clean_cell.findall(text, pos, end)]
+            yield cells, line, line
             pos, line = end + 1, line + 1
             continue
         start, cells = line, []

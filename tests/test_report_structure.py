@@ -186,6 +186,20 @@ def test_footer_rows_are_excluded_and_their_text_is_dropped(tmp_path: Path, kind
     assert SIGNER_1 not in out + err
 
 
+def test_the_briefing_accounting_table_counts_footer_rows_apart(tmp_path: Path) -> None:
+    from cchc_analysis.report_tables import accounting_table
+
+    result = load_dossiers(write_csv(tmp_path / "tan_lap.csv", [GROUP_ROW, SUB_ROW, *DOSSIERS, *FOOTER]))
+    table = accounting_table(result)
+    assert dict(zip(table.data["item"], table.data["rows"], strict=True)) == {
+        "Số dòng hồ sơ trong tệp": 9,
+        "Đưa vào tính toán": 2,
+        "Loại trừ (trạng thái Mới đăng ký / Không được tiếp nhận)": 0,
+        "Dòng cuối bảng (tổng cộng, chữ ký, ghi chú), không phải hồ sơ": 6,
+        "Bị từ chối do lỗi dữ liệu": 1,
+    }
+
+
 def test_a_signature_name_in_the_id_column_is_footer(tmp_path: Path) -> None:
     footer = [
         ["", "KT. CHỦ TỊCH", "", "", "", ""],

@@ -200,17 +200,17 @@ def test_the_briefing_accounting_table_counts_footer_rows_apart(tmp_path: Path) 
     }
 
 
-def test_a_signature_name_in_the_id_column_is_footer(tmp_path: Path) -> None:
+def test_signature_names_under_the_id_and_date_columns_are_footer(tmp_path: Path) -> None:
     footer = [
-        ["", "KT. CHỦ TỊCH", "", "", "", ""],
-        ["", "PHÓ CHỦ TỊCH", "", "", "", ""],
-        ["", SIGNER_1, "", "", "", ""],
+        ["", "NGƯỜI LẬP BIỂU", "", "KT. CHỦ TỊCH", "", ""],
+        ["", "", "", "PHÓ CHỦ TỊCH", "", ""],
+        ["", SIGNER_1, "", SIGNER_2, "", ""],  # names in the id and due-date columns
     ]
-    result = check(
-        load_dossiers(write_csv(tmp_path / "ky.csv", [GROUP_ROW, SUB_ROW, *DOSSIERS[:2], *footer]))
-    )
+    rows = [GROUP_ROW, SUB_ROW, *DOSSIERS[:2], *footer]
+    result = check(load_dossiers(write_csv(tmp_path / "ky.csv", rows)))
     assert result.accounting.as_dict() == {"read": 5, "loaded": 2, "excluded": 3, "rejected": 0}
-    assert SIGNER_1 not in result.excluded.to_string() + result.rejects.to_string()
+    shown = result.excluded.to_string() + result.rejects.to_string() + result.dossiers.to_string()
+    assert SIGNER_1 not in shown and SIGNER_2 not in shown
 
 
 def test_a_dossier_row_is_never_footer(tmp_path: Path) -> None:

@@ -7,8 +7,8 @@ that mark them are data: ``reference/footer_markers.csv`` (``kind, marker, match
 
 The footer is the trailing block that starts at the first row that is clearly not a dossier — a row with a
 footer marker, or a row without an id and without dates — after which no dossier row follows. A dossier row is
-one whose receipt date can be read, or one with an id and a receipt or due date cell (even unreadable: a broken
-dossier is rejected, not hidden) that carries no footer marker. So a dossier whose procedure is «Cộng tác viên …»
+one whose receipt date can be read, or one with an id and a digit in its receipt or due date cell (even an
+unreadable date: a broken dossier is rejected, not hidden) that carries no footer marker. So a dossier whose procedure is «Cộng tác viên …»
 stays data, and a block of more than :data:`FOOTER_MAX_ROWS` such rows is not a footer.
 """
 
@@ -126,7 +126,8 @@ def find_footer(
             break
         texts = [" ".join((_cell_text(c.iat[p]) or "").split()) if c is not None else "" for c in columns]
         marker = _marker(texts)
-        has_id, has_date = bool(texts[id_at]), bool(texts[received_at] or texts[due_at])
+        has_id = bool(texts[id_at])
+        has_date = any(ch.isdigit() for ch in texts[received_at] + texts[due_at])  # a name is no date
         if marker is None and has_id and has_date:
             break  # a dossier row, maybe a broken one: the footer, if any, is below it
         block.append((texts, marker, marker is not None or not (has_id or has_date)))

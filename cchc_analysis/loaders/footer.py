@@ -7,9 +7,10 @@ that mark them are data: ``reference/footer_markers.csv`` (``kind, marker, match
 
 The footer is the trailing block that starts at the first row that is clearly not a dossier — a row with a
 footer marker, or a row without an id and without dates — after which no dossier row follows. A dossier row is
-one whose receipt date can be read, or one with an id and a digit in its receipt or due date cell (even an
-unreadable date: a broken dossier is rejected, not hidden) that carries no footer marker. So a dossier whose procedure is «Cộng tác viên …»
-stays data, and a block of more than :data:`FOOTER_MAX_ROWS` such rows is not a footer.
+one whose receipt date or status can be read, or one with an id and a digit in its receipt or due date cell
+(even an unreadable date: a broken dossier is rejected, not hidden) that carries no footer marker. So a dossier
+whose procedure is «Cộng tác viên …» stays data, and a block of more than :data:`FOOTER_MAX_ROWS` such rows is
+not a footer.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def _stated_total(texts: list[str], marker_at: int, id_at: int) -> int | None:
 
 
 def find_footer(
-    columns: list[pd.Series | None], dated: np.ndarray, *, id_at: int, received_at: int, due_at: int
+    columns: list[pd.Series | None], known: np.ndarray, *, id_at: int, received_at: int, due_at: int
 ) -> Footer:
     """The footer rows of a table's data rows (fully blank rows already dropped).
 
@@ -109,8 +110,8 @@ def find_footer(
     ----------
     columns : list of Series or None
         Raw cells of every column of the table, row for row.
-    dated : ndarray of bool
-        Rows whose receipt date was read: dossier rows, whatever else they hold.
+    known : ndarray of bool
+        Rows known to be dossiers, whatever else they hold: their receipt date was read, or their status.
     id_at, received_at, due_at : int
         Positions of the id, receipt and due date columns in ``columns``.
 
@@ -119,18 +120,17 @@ def find_footer(
     Footer
         ``rows`` marks the footer rows; ``stated_total`` is the count its first total row states, if any.
     """
-    n = len(dated)
+    n = len(known)
     block: list[tuple[list[str], tuple[str, int] | None, bool]] = []  # from the last row up
     for p in range(n - 1, -1, -1):
-        if dated[p] or len(block) > FOOTER_MAX_ROWS:
+        if known[p] or len(block) > FOOTER_MAX_ROWS:
             break
         texts = [" ".join((_cell_text(c.iat[p]) or "").split()) if c is not None else "" for c in columns]
         marker = _marker(texts)
-        has_id = bool(texts[id_at])
-        has_date = any(ch.isdigit() for ch in texts[received_at] + texts[due_at])  # a name is no date
-        if marker is None and has_id and has_date:
+        has_id, dates = bool(texts[id_at]), texts[received_at] + texts[due_at]
+        if marker is None and has_id and any(ch.isdigit() for ch in dates):  # a signer's name is no date
             break  # a dossier row, maybe a broken one: the footer, if any, is below it
-        block.append((texts, marker, marker is not None or not (has_id or has_date)))
+        block.append((texts, marker, marker is not None or not (has_id or dates)))
     rows = np.zeros(n, dtype=bool)
     if len(block) > FOOTER_MAX_ROWS:
         return Footer(rows)

@@ -230,6 +230,20 @@ def test_a_dossier_row_is_never_footer(tmp_path: Path) -> None:
     assert result.stated_total == 3 and result.notes == []  # 3 dossier rows, the rejected one included
 
 
+def test_a_total_row_with_a_count_under_the_status_column_is_footer(tmp_path: Path) -> None:
+    # «10» reads as a status (Đã trả kết quả), but a row with a total marker is no dossier for that.
+    rows = [
+        ["Mã hồ sơ", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Trạng thái"],
+        ["TL-001", "01/04/2026", "10/04/2026", "05/04/2026", "10"],
+        ["TL-002", "02/04/2026", "12/04/2026", "", "4"],
+        ["Tổng cộng", "", "", "", "2"],
+    ]
+    result = check(load_dossiers(write_csv(tmp_path / "trang_thai.csv", rows)))
+    assert result.accounting.as_dict() == {"read": 3, "loaded": 2, "excluded": 1, "rejected": 0}
+    assert result.excluded["reason_code"].tolist() == ["footer"]
+    assert result.stated_total == 2 and result.notes == []
+
+
 def test_a_broken_dossier_after_the_data_is_rejected_not_hidden(tmp_path: Path) -> None:
     rows = [
         GROUP_ROW,

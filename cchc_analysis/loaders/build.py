@@ -130,12 +130,10 @@ def _build(
 
     footer = Footer(np.zeros(n, dtype=bool))
     if raw.may_have_footer and n:  # a total row, a signature block below the data: excluded, text not kept
-        known = ~np.isnat(converted["received_at"].values)  # a receipt date or a status: a dossier row
-        if "status" in converted:
-            known |= ~np.asarray(pd.isna(converted["status"].values), dtype=bool)
         footer = find_footer(
             columns,
-            known,
+            ~np.isnat(converted["received_at"].values),
+            ~np.asarray(pd.isna(converted["status"].values), dtype=bool) if "status" in converted else None,
             id_at=positions["dossier_id"],
             received_at=positions["received_at"],
             due_at=positions["due_at"],

@@ -102,7 +102,13 @@ def _stated_total(texts: list[str], marker_at: int, id_at: int) -> int | None:
 
 
 def find_footer(
-    columns: list[pd.Series | None], known: np.ndarray, *, id_at: int, received_at: int, due_at: int
+    columns: list[pd.Series | None],
+    dated: np.ndarray,
+    with_status: np.ndarray | None = None,
+    *,
+    id_at: int,
+    received_at: int,
+    due_at: int,
 ) -> Footer:
     """The footer rows of a table's data rows (fully blank rows already dropped).
 
@@ -110,8 +116,11 @@ def find_footer(
     ----------
     columns : list of Series or None
         Raw cells of every column of the table, row for row.
-    known : ndarray of bool
-        Rows known to be dossiers, whatever else they hold: their receipt date was read, or their status.
+    dated : ndarray of bool
+        Rows whose receipt date was read: dossier rows, whatever else they hold.
+    with_status : ndarray of bool, optional
+        Rows whose status was read: dossier rows unless they carry a footer marker (a count under the status
+        column of a total row).
     id_at, received_at, due_at : int
         Positions of the id, receipt and due date columns in ``columns``.
 
@@ -120,15 +129,16 @@ def find_footer(
     Footer
         ``rows`` marks the footer rows; ``stated_total`` is the count its first total row states, if any.
     """
-    n = len(known)
+    n = len(dated)
     block: list[tuple[list[str], tuple[str, int] | None, bool]] = []  # from the last row up
     for p in range(n - 1, -1, -1):
-        if known[p] or len(block) > FOOTER_MAX_ROWS:
+        if dated[p] or len(block) > FOOTER_MAX_ROWS:
             break
         texts = [" ".join((_cell_text(c.iat[p]) or "").split()) if c is not None else "" for c in columns]
         marker = _marker(texts)
         has_id, dates = bool(texts[id_at]), texts[received_at] + texts[due_at]
-        if marker is None and has_id and any(ch.isdigit() for ch in dates):  # a signer's name is no date
+        status = with_status is not None and with_status[p]
+        if marker is None and (status or (has_id and any(ch.isdigit() for ch in dates))):  # a name is no date
             break  # a dossier row, maybe a broken one: the footer, if any, is below it
         block.append((texts, marker, marker is not None or not (has_id or dates)))
     rows = np.zeros(n, dtype=bool)

@@ -354,3 +354,16 @@ def test_a_long_note_without_a_bad_row_keeps_line_numbers(tmp_path: Path) -> Non
     path.write_text(buf.getvalue(), encoding="utf-8")
     result = check(load_dossiers(path))
     assert result.rejects["row"].tolist() == [252]
+
+
+# --- a cell found broken on the way (hypothesis, tests/test_fuzz.py) ------------------------------------------------
+
+
+def test_a_date_cell_past_year_9999_is_shown_not_a_crash() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from cchc_analysis.loaders.cleaning import _cell_text
+
+    assert _cell_text(pd.Timestamp(np.datetime64("11159-01-02T03:04:05", "s"))) == "02/01/11159 03:04:05"
+    assert _cell_text(pd.Timestamp("2026-04-13")) == "13/04/2026"

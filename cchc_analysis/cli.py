@@ -225,6 +225,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             "notes": list(result.notes),
             "dropped_columns": len(result.dropped_columns),
             "rejects_by_reason": result.rejects["reason_code"].value_counts().sort_index().to_dict(),
+            "excluded_by_reason": result.excluded["reason_code"].value_counts().sort_index().to_dict(),
             "rejects": result.rejects.astype(object)
             .where(result.rejects.notna(), None)
             .to_dict(orient="records"),

@@ -181,6 +181,7 @@ def test_footer_rows_are_excluded_and_their_text_is_dropped(tmp_path: Path, kind
     assert code == 0
     assert SIGNER_1 not in out + err and SIGNER_2 not in out + err
     assert json.loads(out)["rows"] == {"read": 9, "loaded": 2, "excluded": 6, "rejected": 1}
+    assert json.loads(out)["excluded_by_reason"] == {"footer": 6}
     code, out, err = run(["validate", path], capsys)
     assert "dòng cuối bảng (tổng cộng, chữ ký, ghi chú) 6" in out
     assert SIGNER_1 not in out + err

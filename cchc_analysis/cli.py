@@ -236,7 +236,7 @@ def _warn_not_counted(args: argparse.Namespace, accounting) -> None:
     if a.rejected or a.excluded:
         _progress(
             f"Lưu ý: {fmt_int(a.read)} dòng đọc, {fmt_int(a.loaded)} được tính; {fmt_int(a.rejected)} dòng bị từ "
-            f"chối, {fmt_int(a.excluded)} dòng loại trừ (trạng thái 1, 3) — xem lý do: cchc validate {args.file} | "
+            f"chối, {fmt_int(a.excluded)} dòng loại trừ (trạng thái 1, 3 hoặc dòng cuối bảng) — xem lý do: cchc validate {args.file} | "
             f"Note: {a.read} rows read, {a.loaded} counted, {a.rejected} rejected, {a.excluded} excluded"
         )
 
@@ -295,6 +295,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             "notes": result.notes,
             "dropped_columns": len(result.dropped_columns),
             "rejects_by_reason": result.rejects["reason_code"].value_counts().sort_index().to_dict(),
+            "excluded_by_reason": result.excluded["reason_code"].value_counts().sort_index().to_dict(),
             "rejects": result.rejects.astype(object)
             .where(result.rejects.notna(), None)
             .to_dict(orient="records"),
@@ -304,9 +305,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     print(f"Tệp: {result.source}")
     if result.synthetic:
         print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
+    footer = int((result.excluded["reason_code"] == "footer").sum())
     print(
         f"Số dòng đọc: {fmt_int(a.read)} = nạp {fmt_int(a.loaded)} + loại trừ (trạng thái 1, 3) "
-        f"{fmt_int(a.excluded)} + bị từ chối {fmt_int(a.rejected)}"
+        f"{fmt_int(a.excluded - footer)} + "
+        + (f"dòng cuối bảng (tổng cộng, chữ ký, ghi chú) {fmt_int(footer)} + " if footer else "")
+        + f"bị từ chối {fmt_int(a.rejected)}"
     )
     if result.dropped_columns:
         print(f"Đã bỏ {len(result.dropped_columns)} cột không dùng hoặc chứa thông tin cá nhân khi đọc.")

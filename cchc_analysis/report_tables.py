@@ -181,12 +181,16 @@ def table(
 def accounting_table(load, *, caption: str = "Số dòng dữ liệu đã đọc") -> Table:
     """Row accounting of a loaded file: read = loaded + excluded + rejected, and the file's fingerprint."""
     a = load.accounting
+    excluded = getattr(load, "excluded", None)
+    footer = 0 if excluded is None else int((excluded["reason_code"] == "footer").sum())
     rows = [
         ("Số dòng hồ sơ trong tệp", a.read),
         ("Đưa vào tính toán", a.loaded),
-        ("Loại trừ (trạng thái Mới đăng ký / Không được tiếp nhận)", a.excluded),
+        ("Loại trừ (trạng thái Mới đăng ký / Không được tiếp nhận)", a.excluded - footer),
         ("Bị từ chối do lỗi dữ liệu", a.rejected),
     ]
+    if footer:  # total, signature and note rows below the data: read, but not dossiers
+        rows.insert(3, ("Dòng cuối bảng (tổng cộng, chữ ký, ghi chú), không phải hồ sơ", footer))
     data = pd.DataFrame(rows, columns=["item", "rows"])
     shown = pd.DataFrame({"Nội dung": data["item"], "Số dòng": [fmt_int(v) for v in data["rows"]]})
     name = getattr(load.source, "name", str(load.source))

@@ -3,8 +3,9 @@
 :func:`load_dossiers` is the one entry point. It finds the header row (title lines above it are kept aside),
 maps headers to canonical names with ``reference/header_aliases.csv`` (plus the user's vocabulary files), drops personal-data columns, parses
 day-first dates, booleans, channels, statuses and satisfaction ratings, and accounts for every data row:
-each ends as exactly one of *loaded*, *excluded* (DVCQG status 1 or 3: never received) or *rejected* (with
-the file's row number, the column, the raw value and a Vietnamese reason).
+each ends as exactly one of *loaded*, *excluded* (DVCQG status 1 or 3: never received; or a footer row below
+the data: a total, a signature block, notes) or *rejected* (with the file's row number, the column, the raw value
+and a Vietnamese reason).
 
 Decisions where SPEC §2 is silent
 ---------------------------------
@@ -41,7 +42,9 @@ One module per concern; this package's namespace is the public API.
 
 - :mod:`.sniffing` — what a file is (magic bytes) and decoding text;
 - :mod:`.csv_reader`, :mod:`.excel`, :mod:`.parquet` — one reader per format, each returning a raw table;
-- :mod:`.headers` — the header row and the header aliases (``reference/header_aliases.csv``);
+- :mod:`.headers` — the header row (one row, or a group row above sub-headers) and the header aliases
+  (``reference/header_aliases.csv``);
+- :mod:`.footer` — total, signature and note rows below the data (``reference/footer_markers.csv``);
 - :mod:`.cleaning` — cell text (NFC, blanks, invisible characters);
 - :mod:`.dates` — day-first dates;
 - :mod:`.vocabulary` — the value words (status, channel, online level, yes/no, paid, satisfaction), read from

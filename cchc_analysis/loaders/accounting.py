@@ -34,6 +34,7 @@ REASONS_VI: dict[str, str] = {
     "unknown_value": "Không đọc được giá trị có/không ở cột «{name}» (cần Có/Không, Đã/Chưa, X hoặc 1/0)",
     "unknown_satisfaction": "Không nhận ra mức độ hài lòng (cần Rất hài lòng, Hài lòng hoặc Không hài lòng)",
     "excluded_status": "Hồ sơ trạng thái {status} «{status_name}»: chưa được tiếp nhận, không tính vào số liệu",
+    "footer": "Dòng cuối bảng (dòng tổng cộng, chữ ký, ghi chú): không phải hồ sơ, không tính vào số liệu",
 }
 
 
@@ -53,6 +54,7 @@ REASONS_EN: dict[str, str] = {
     "unknown_value": "Unreadable yes/no value in {column}",
     "unknown_satisfaction": "Unknown satisfaction rating",
     "excluded_status": "Status {status}: the dossier was never received",
+    "footer": "Footer row below the data (total, signature, note): not a dossier",
 }
 
 

@@ -24,6 +24,7 @@ from cchc_analysis.loaders.cleaning import _blank_mask, _clean_text, fold
 from cchc_analysis.loaders.csv_reader import _read_csv
 from cchc_analysis.loaders.dates import DATE_DTYPE, date_order_error
 from cchc_analysis.loaders.excel import _read_excel
+from cchc_analysis.loaders.footer import Footer, find_footer, stated_total_notes
 from cchc_analysis.loaders.headers import _plan_headers, using_headers
 from cchc_analysis.loaders.parquet import (
     PARQUET_PART_ROWS,
@@ -90,7 +91,10 @@ def _build(
     officer_names: bool = False,
     vocabulary: Vocabulary | None = None,
     month_first_cells: bool = False,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, RowAccounting, dict[str, str], list[str], np.ndarray]:
+) -> tuple[
+    pd.DataFrame, pd.DataFrame, pd.DataFrame, RowAccounting, dict[str, str], list[str], np.ndarray, int | None
+]:
+    """Check and convert a raw table; the last item is the total a footer row states (None when none)."""
     plan = raw.plan
     columns, row_numbers, too_many = _without_blank_rows(raw)
     n = len(row_numbers)
@@ -141,11 +145,23 @@ def _build(
         if name in ("due_at", "resolved_at"):
             add(f"{name.split('_')[0]}_before_received", name, converted[name].values < received_day)
 
+    footer = Footer(np.zeros(n, dtype=bool))
+    if raw.may_have_footer and n:  # a total row, a signature block below the data: excluded, text not kept
+        footer = find_footer(
+            columns,
+            ~np.isnat(converted["received_at"].values),
+            ~np.asarray(pd.isna(converted["status"].values), dtype=bool) if "status" in converted else None,
+            id_at=positions["dossier_id"],
+            received_at=positions["received_at"],
+            due_at=positions["due_at"],
+        )
     status = converted["status"].values if "status" in converted else None
     if status is not None:
-        excluded = np.isin(status.to_numpy(dtype="int64", na_value=0), list(schema.EXCLUDED_STATUSES))
+        by_status = np.isin(status.to_numpy(dtype="int64", na_value=0), list(schema.EXCLUDED_STATUSES))
+        by_status &= ~footer.rows
     else:
-        excluded = np.zeros(n, dtype=bool)
+        by_status = np.zeros(n, dtype=bool)
+    excluded = by_status | footer.rows
     rejected = (first >= 0) & ~excluded
 
     # Duplicate ids among rows that are neither excluded nor rejected: the first occurrence wins.
@@ -220,11 +236,11 @@ def _build(
         )
 
     excluded_groups: list[dict[str, object]] = []
-    if excluded.any():
+    if by_status.any():
         status_raw = columns[positions["status"]]
         status_codes = status.to_numpy(dtype="int64", na_value=0)
         for code in sorted(schema.EXCLUDED_STATUSES):
-            rows = np.flatnonzero(excluded & (status_codes == code))
+            rows = np.flatnonzero(by_status & (status_codes == code))
             vi, _ = _reason("excluded_status", "status", status=code, status_name=schema.STATUS_NAMES[code])
             excluded_groups.append(
                 {
@@ -235,6 +251,12 @@ def _build(
                     "reason": vi,
                 }
             )
+    if footer.rows.any():  # no column, no value: a signature block holds a person's name
+        rows = np.flatnonzero(footer.rows)
+        excluded_groups.append(
+            {"row": row_numbers[rows], "column": None, "value": None, "reason_code": "footer"}
+            | {"reason": _reason("footer", None)[0]}
+        )
     excluded_frame = _record_frame(excluded_groups, file_label)
 
     loaded = np.flatnonzero(~rejected & ~excluded)
@@ -286,7 +308,16 @@ def _build(
     dossiers = pd.DataFrame(data, index=pd.RangeIndex(len(loaded)), copy=False)
     accounting = RowAccounting(n, len(loaded), int(excluded.sum()), int(rejected.sum()))
     assert accounting.read == accounting.loaded + accounting.excluded + accounting.rejected
-    return dossiers, rejects, excluded_frame, accounting, header_map, dropped, loaded_hashes
+    return (
+        dossiers,
+        rejects,
+        excluded_frame,
+        accounting,
+        header_map,
+        dropped,
+        loaded_hashes,
+        footer.stated_total,
+    )
 
 
 def _pseudonymised(values: pa.Array | pd.Categorical) -> pa.Array | pd.Categorical:
@@ -470,7 +501,7 @@ def _load_file(
         raise InputError(
             f"Không đọc được tệp: {e.strerror or e}", f"Cannot read the file: {e.strerror or e}", file=path
         ) from None
-    dossiers, rejects, excluded, accounting, header_map, dropped, hashes = _build(
+    dossiers, rejects, excluded, accounting, header_map, dropped, hashes, stated_total = _build(
         raw,
         path=path,
         wanted=wanted,
@@ -496,7 +527,11 @@ def _load_file(
         dropped_columns=dropped,
         title_lines=raw.title_lines,
         id_hashes=hashes,
-        notes=unknown_values_note(rejects, header_map),
+        notes=[
+            *stated_total_notes(stated_total, accounting, excluded),
+            *unknown_values_note(rejects, header_map),
+        ],
+        stated_total=stated_total,
         as_of=_title_as_of(raw.title_lines),
     )
 
@@ -604,7 +639,7 @@ def _load_parts(
 
     def build(make_raw: Callable[[], _RawTable]) -> LoadResult:
         raw = make_raw()
-        dossiers, part_rejects, part_excluded, part_accounting, header_map, dropped, part_hashes = _build(
+        dossiers, part_rejects, part_excluded, part_accounting, header_map, dropped, part_hashes, _ = _build(
             raw,
             path=path,
             wanted=wanted,

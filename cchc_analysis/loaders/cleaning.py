@@ -30,12 +30,11 @@ def _cell_text(value: object) -> str | None:
         if float(value).is_integer() and abs(value) < 1e15:
             return str(int(value))
         return repr(float(value))
-    if isinstance(value, datetime):
-        if value.hour or value.minute or value.second:
-            return value.strftime("%d/%m/%Y %H:%M:%S")
-        return value.strftime("%d/%m/%Y")
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+    if isinstance(value, (datetime, date)):  # from the fields: a Timestamp past year 9999 has no strftime
+        day = f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+        if isinstance(value, datetime) and (value.hour or value.minute or value.second):
+            return f"{day} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
+        return day
     if isinstance(value, np.datetime64):
         return None if np.isnat(value) else _cell_text(pd.Timestamp(value).to_pydatetime())
     return str(value)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
+import re
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -26,33 +26,98 @@ _CSV_HEAD_CHARS = 4_000_000
 _CSV_CHUNK_ROWS = 200_000
 
 
-_CSV_MAX_RECORD_LINES = 200
-
-
-def _head_records(text: str, delimiter: str) -> list[tuple[list[str], int]]:
-    """The first records of ``text`` and, for each, the number of physical lines read up to its end."""
-    reader = csv.reader(io.StringIO(text[:_CSV_HEAD_CHARS]), delimiter=delimiter)
-    out: list[tuple[list[str], int]] = []
-    with _csv_field_limit():
-        try:
-            for record in reader:
-                out.append((record, reader.line_num))
-                if len(out) > HEADER_SEARCH_ROWS:
-                    break
-        except csv.Error:
-            pass  # a broken record after the header zone is reported by the full parse
+def _head_records(text: str, delimiter: str) -> list[tuple[list[str], int, int]]:
+    """The first records of ``text``: cells, first and last physical line of each."""
+    out: list[tuple[list[str], int, int]] = []
+    try:
+        for record in _records(text[:_CSV_HEAD_CHARS], delimiter):
+            out.append(record)
+            if len(out) > HEADER_SEARCH_ROWS + 2:  # a header may take two or three rows
+                break
+    except _UnclosedQuote:
+        pass  # a broken record after the header zone is reported by the full parse
     return out
 
 
-@contextmanager
-def _csv_field_limit() -> Iterator[None]:
-    """Let the csv module read cells of any length (its default limit is 128 KiB)."""
-    old = csv.field_size_limit()
-    csv.field_size_limit(2**31 - 1)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(old)
+class _UnclosedQuote(Exception):
+    """A quoted cell runs to the end of the text: its record starts on line ``args[0]``."""
+
+
+_QUOTED = re.compile(r'"([^"]*+(?:""[^"]*+)*+)"')  # a quoted cell; "" inside is one quote
+
+
+@lru_cache(maxsize=8)
+def _unquoted(delimiter: str) -> re.Pattern[str]:
+    return re.compile(f"[^{re.escape(delimiter)}\n]*")
+
+
+@lru_cache(maxsize=8)
+def _one_line(delimiter: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A line whose cells are each quoted whole or free of quotes, and the pattern of one cell of it.
+
+    Most quoted exports quote every cell and keep each record on one line: such a line is read by two regular
+    expressions rather than cell by cell. Each cell match takes the delimiter before it, so the matches follow
+    one another with no empty match at the end; a quoted cell is group 1 (non-empty), an unquoted one group 2.
+    """
+    d = re.escape(delimiter)
+    quoted = '[^"\n]*+(?:""[^"\n]*+)*+'
+    cell = f'(?:"{quoted}"|[^{d}"\n]*+)'
+    line = re.compile(f"{cell}(?:{d}{cell})*+")
+    return line, re.compile(f'(?:^|{d})(?:"({quoted})"|([^{d}"\n]*+))', re.MULTILINE)
+
+
+def _records(text: str, delimiter: str, first_line: int = 1) -> Iterator[tuple[list[str], int, int]]:
+    """Records of CSV text (line breaks already ``\\n``), each with its first and last physical line.
+
+    The csv module's dialect, without its limits: a double quote opens a quoted cell only at the start of a cell,
+    two double quotes inside one stand for one, text after the closing quote is kept, a quote elsewhere is a
+    character. A quoted cell may hold any number of line breaks and characters (the csv module stops at 128 KiB
+    unless its process-wide ``field_size_limit`` is changed). Lines without a quote, the usual case, are split
+    as they are.
+
+    Raises
+    ------
+    _UnclosedQuote
+        A quoted cell is still open at the end of the text.
+    """
+    unquoted = _unquoted(delimiter)
+    clean_line, clean_cell = _one_line(delimiter)
+    pos, line, n = 0, first_line, len(text)
+    while pos < n:
+        newline = text.find("\n", pos)
+        end = n if newline < 0 else newline
+        if text.find('"', pos, end) < 0:
+            yield text[pos:end].split(delimiter), line, line
+            pos, line = end + 1, line + 1
+            continue
+        if clean_line.fullmatch(text, pos, end):
+            cells = [q.replace('""', '"') if q else u for q, u in clean_cell.findall(text, pos, end)]
+            yield cells, line, line
+            pos, line = end + 1, line + 1
+            continue
+        start, cells = line, []
+        while True:
+            if text.startswith('"', pos):
+                quoted = _QUOTED.match(text, pos)
+                if quoted is None:
+                    raise _UnclosedQuote(start)
+                cell = quoted.group(1)
+                line += cell.count("\n")
+                cell = cell.replace('""', '"')
+                pos = quoted.end()
+                rest = unquoted.match(text, pos).end()
+                cell, pos = cell + text[pos:rest], rest
+            else:
+                rest = unquoted.match(text, pos).end()
+                cell, pos = text[pos:rest], rest
+            cells.append(cell)
+            if pos < n and text[pos] == delimiter:
+                pos += 1
+                continue
+            pos += 1  # the line break ending the record (or the end of the text)
+            break
+        yield cells, start, line
+        line += 1
 
 
 def _line_offset(text: str, lines: int) -> int:
@@ -92,7 +157,7 @@ def _read_csv(
     best_error: InputError | None = None
     for delim in [delimiter] if delimiter else _CSV_DELIMITERS:
         head = _head_records(text, delim)
-        result = _scan_header([r for r, _ in head], path)
+        result = _scan_header([r for r, _, _ in head], path, row_numbers=[start for _, start, _ in head])
         if isinstance(result, InputError):
             if best_error is None or result.score > best_error.score:  # type: ignore[attr-defined]
                 best_error = result
@@ -106,10 +171,10 @@ def _read_csv(
         raise best_error
     delim, head, plan, index = found
 
-    title_lines = [t for t in (_row_text(r) for r, _ in head[:index]) if t]
-    header_end = head[index][1]  # physical lines up to the end of the header row
+    title_lines = [t for t in (_row_text(r) for r, _, _ in head[: index - plan.span + 1]) if t]
+    header_end = head[index][2]  # physical lines up to the end of the header row
     if index + 1 < len(head) and _is_column_number_row(head[index + 1][0]):
-        header_end = head[index + 1][1]
+        header_end = head[index + 1][2]
     body = text[_line_offset(text, header_end) :]
     ncols = len(plan.headers)
     lines = body.count("\n") + (0 if not body or body.endswith("\n") else 1)
@@ -119,18 +184,16 @@ def _read_csv(
     too_many: dict[int, int] = {}
     if lines:
         columns = _csv_fast(body, delim, ncols, progress)
-    if columns is not None and len(columns[0]) == lines:
-        row_numbers = np.arange(header_end + 1, header_end + 1 + lines, dtype=np.int64)
-    elif columns is not None:  # quoted cells span lines: find where each record starts
-        row_numbers = _csv_record_starts(body, delim, header_end, path)
-        if len(row_numbers) != len(columns[0]):
+    if columns is not None:
+        row_numbers = _record_starts(columns, lines, header_end)
+        if row_numbers is None:
             columns = None
     if columns is None and lines:
         columns, row_numbers, too_many = _csv_slow(body, delim, ncols, header_end, path)
     elif columns is None:
         columns = [pd.Series([], dtype=object) for _ in range(ncols)]
         row_numbers = np.zeros(0, dtype=np.int64)
-    return _RawTable(plan, columns, row_numbers, title_lines, too_many_cells=too_many)
+    return _RawTable(plan, columns, row_numbers, title_lines, too_many_cells=too_many, may_have_footer=True)
 
 
 def _csv_fast(
@@ -172,28 +235,24 @@ def _csv_fast(
     return [frame[i].reset_index(drop=True) for i in range(ncols)]
 
 
-def _csv_record_starts(body: str, delim: str, header_end: int, path: Path) -> np.ndarray:
-    """The line on which each record of ``body`` starts (records may span lines inside quotes)."""
-    starts = []
-    with _csv_field_limit():
-        reader = csv.reader(io.StringIO(body), delimiter=delim)
-        previous_end = 0
-        try:
-            for _ in reader:
-                starts.append(header_end + previous_end + 1)
-                if reader.line_num - previous_end > _CSV_MAX_RECORD_LINES:
-                    raise _unclosed_quote(header_end + previous_end + 1, path)
-                previous_end = reader.line_num
-        except csv.Error:
-            return np.zeros(0, dtype=np.int64)
-    _check_quotes_closed(body, starts, previous_end, header_end, path)
-    return np.array(starts, dtype=np.int64)
+def _record_starts(columns: list[pd.Series], lines: int, header_end: int) -> np.ndarray | None:
+    """The physical line on which each record starts, from the line breaks its quoted cells hold.
 
-
-def _check_quotes_closed(body: str, starts: list[int], lines_read: int, header_end: int, path: Path) -> None:
-    """An odd number of quotes and a last record spanning lines: a quote opened and never closed."""
-    if starts and header_end + lines_read > starts[-1] and body.count('"') % 2 == 1:
-        raise _unclosed_quote(starts[-1], path)
+    A record takes one line plus one per line break inside its cells. None when the records do not add up to
+    the lines of the text (the reader read something else than the text says): the caller parses again.
+    """
+    records = len(columns[0])
+    if records == lines:  # no cell spans lines: the usual case
+        return np.arange(header_end + 1, header_end + 1 + lines, dtype=np.int64)
+    extra = np.zeros(records, dtype=np.int64)
+    for column in columns:
+        spans = column.str.contains("\n", regex=False).to_numpy(dtype=bool, na_value=False)
+        if spans.any():
+            extra[spans] += column[spans].str.count("\n").to_numpy(dtype=np.int64)
+    taken = 1 + extra
+    if int(taken.sum()) != lines:
+        return None
+    return header_end + 1 + np.concatenate(([0], np.cumsum(taken)[:-1]))
 
 
 def _unclosed_quote(row: int, path: Path) -> InputError:
@@ -213,27 +272,17 @@ def _csv_slow(
     starts: list[int] = []
     too_many: dict[int, int] = {}
     try:
-        with _csv_field_limit():
-            reader = csv.reader(io.StringIO(body), delimiter=delim)
-            previous_end = 0
-            for record in reader:
-                end = reader.line_num
-                if end - previous_end > _CSV_MAX_RECORD_LINES:
-                    raise _unclosed_quote(header_end + previous_end + 1, path)
-                starts.append(header_end + previous_end + 1)
-                previous_end = end
-                if len(record) > ncols:
-                    if any(cell.strip() for cell in record[ncols:]):
-                        too_many[len(rows)] = len(record)
-                    record = record[:ncols]
-                elif len(record) < ncols:
-                    record = record + [""] * (ncols - len(record))
-                rows.append(record)
-    except csv.Error as e:
-        raise InputError(
-            f"Không đọc được tệp CSV: {e}", f"Cannot parse the CSV file: {e}", file=path
-        ) from None
-    _check_quotes_closed(body, starts, previous_end, header_end, path)
+        for record, start, _ in _records(body, delim, header_end + 1):
+            starts.append(start)
+            if len(record) > ncols:
+                if any(cell.strip() for cell in record[ncols:]):
+                    too_many[len(rows)] = len(record)
+                record = record[:ncols]
+            elif len(record) < ncols:
+                record = record + [""] * (ncols - len(record))
+            rows.append(record)
+    except _UnclosedQuote as e:
+        raise _unclosed_quote(e.args[0], path) from None
     if rows:
         matrix = np.array(rows, dtype=object)
         columns = [pd.Series(matrix[:, i]) for i in range(ncols)]

@@ -65,7 +65,7 @@ def _read_excel(
     if not any(any(_cell_header(v) for v in row) for row in rows[:HEADER_SEARCH_ROWS]):
         raise InputError(f"Trang tính «{name}» trống", f"The sheet {name!r} is empty", file=path)
     index, plan = _find_header(rows, path)
-    title_lines = [t for t in (_row_text(r) for r in rows[:index]) if t]
+    title_lines = [t for t in (_row_text(r) for r in rows[: index - plan.span + 1]) if t]
     first = index + 1
     if first < len(rows) and _is_column_number_row(rows[first]):
         first += 1
@@ -81,7 +81,7 @@ def _read_excel(
     else:
         columns = [pd.Series([], dtype=object) for _ in range(ncols)]
     row_numbers = np.arange(first + 1, first + 1 + len(body), dtype=np.int64)
-    return _RawTable(plan, columns, row_numbers, title_lines, excel=True)
+    return _RawTable(plan, columns, row_numbers, title_lines, excel=True, may_have_footer=True)
 
 
 #: Largest sheet area (rows × columns, up to the last used cell) read into memory in one piece. A larger one —

@@ -121,30 +121,13 @@ def _headers_by_canonical() -> dict[str, tuple[str, ...]]:
     return {name: tuple(group["header"]) for name, group in table.groupby("canonical", sort=False)}
 
 
-@lru_cache(maxsize=64)
-def _accepted_text(canonical: str, *, vi: bool) -> str:
-    """``Label [name]: header, header …`` for messages; ``resolved_at`` also names its stand-in."""
-    text = ", ".join(accepted_headers(canonical))
-    if canonical == "resolved_at":
-        alternative = ", ".join(accepted_headers("returned_at"))
-        text += f"; hoặc thay bằng: {alternative}" if vi else f"; or instead: {alternative}"
-    label = f"{schema.COLUMN_LABELS_VI[canonical]} [{canonical}]" if vi else canonical
-    return f"{label} ({'tiêu đề chấp nhận' if vi else 'accepted headers'}: {text})"
-
-
-@lru_cache(maxsize=1)
-def _required_text() -> tuple[str, str]:
-    vi = " — ".join(_accepted_text(c, vi=True) for c in schema.REQUIRED_COLUMNS)
-    en = " — ".join(_accepted_text(c, vi=False) for c in schema.REQUIRED_COLUMNS)
-    return vi, en
-
-
 @dataclass
 class _Plan:
     headers: list[str]
     canonical: dict[str, int]  # canonical name -> column position
     personal: list[int]
     unknown: list[int]
+    span: int = 1  # rows the header takes: 2 or 3 when group cells stand above sub-headers
 
     def is_complete(self) -> bool:
         present = set(self.canonical)
@@ -183,48 +166,170 @@ def _plan_headers(headers: list[str], file: object, *, check_duplicates: bool = 
     return _Plan(headers, canonical, personal, unknown)
 
 
-def _missing_required_error(
-    plan: _Plan | None, file: object, row: int | None, *, named: bool = False
-) -> InputError:
-    """The error for a header row that lacks required columns (or for no header row at all)."""
-    accepted_vi, accepted_en = _required_text()
-    if not named and (plan is None or len(plan.canonical) < 2):
-        return NotADossierExport(
-            f"Không tìm thấy dòng tiêu đề trong {HEADER_SEARCH_ROWS} dòng đầu. Cần các cột: {accepted_vi}",
-            f"No header row found in the first {HEADER_SEARCH_ROWS} rows. Required columns: {accepted_en}",
-            file=file,
-        )
-    present = set(plan.canonical) if plan is not None else set()
+#: At most this many accepted headers are listed for a missing column (the alias table has them all).
+_ALIASES_SHOWN = 12
+
+
+def _required_found(plan: _Plan) -> set[str]:
+    """The required columns a plan holds (``returned_at`` stands in for ``resolved_at``)."""
+    found = {c for c in schema.REQUIRED_COLUMNS if c in plan.canonical}
+    if "returned_at" in plan.canonical:
+        found.add("resolved_at")
+    return found
+
+
+def _labels(names: list[str], *, vi: bool) -> str:
+    return ", ".join(schema.COLUMN_LABELS_VI[c] if vi else c for c in names)
+
+
+def _accepted(missing: list[str]) -> tuple[str, str]:
+    """``Label [name]: header, header …`` of each missing column, for the error messages."""
+    vi, en = [], []
+    for name in missing:
+        headers = accepted_headers(name) + (accepted_headers("returned_at") if name == "resolved_at" else [])
+        shown = ", ".join(headers[:_ALIASES_SHOWN]) + (", …" if len(headers) > _ALIASES_SHOWN else "")
+        vi.append(f"{schema.COLUMN_LABELS_VI[name]} [{name}]: {shown}")
+        en.append(f"{name}: {shown}")
+    return "; ".join(vi), "; ".join(en)
+
+
+def _missing_required_error(plan: _Plan, file: object, row: int | None) -> InputError:
+    """A header (row ``row`` as the file numbers it; None for Parquet) that lacks required columns."""
+    present = _required_found(plan)
     missing = [c for c in schema.REQUIRED_COLUMNS if c not in present]
-    if "resolved_at" in missing and "returned_at" in present:
-        missing.remove("resolved_at")
-    desc = " — ".join(_accepted_text(c, vi=True) for c in missing)
-    desc_en = " — ".join(_accepted_text(c, vi=False) for c in missing)
+    found = [c for c in schema.REQUIRED_COLUMNS if c in present]
+    where_vi, where_en = (
+        ("tệp", "the file") if row is None else (f"dòng tiêu đề {row}", f"the header row {row}")
+    )
+    accepted_vi, accepted_en = _accepted(missing)
     return NotADossierExport(
-        f"Thiếu cột bắt buộc: {desc}",
-        f"Missing required column: {desc_en}",
+        f"Thiếu cột bắt buộc {_labels(missing, vi=True)}: {where_vi} chỉ có "
+        f"{_labels(found, vi=True) or 'không cột bắt buộc nào'}. Tiêu đề chấp nhận — {accepted_vi}",
+        f"Missing required column {', '.join(missing)}: {where_en} has only {', '.join(found) or 'none'}. "
+        f"Accepted headers — {accepted_en}",
         file=file,
-        row=row,
         column=", ".join(missing),
     )
 
 
-def _scan_header(rows: list[list[object]], file: object) -> tuple[int, _Plan] | InputError:
-    """Index and plan of the header row among the first rows, or the error that explains its absence.
+def _header_not_found(plans: list[_Plan], numbers: list[int], file: object) -> InputError:
+    """No header: say on which rows each required header was seen, and which were seen nowhere.
 
-    The error is returned (not raised) with its ``score`` (most canonical headers on one row) so that the
-    CSV reader can report the most telling error over all candidate delimiters.
+    When one row holds two required headers or more, it is taken for a header row lacking columns («Thiếu cột
+    bắt buộc …», with the headers accepted for them); otherwise no header row was found at all.
     """
-    best_index, best_plan = -1, None
-    for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        headers = [_cell_header(v) for v in row]
-        plan = _plan_headers(headers, file, check_duplicates=False)
-        if plan.is_complete():
-            return i, _plan_headers(headers, file)
-        if best_plan is None or len(plan.canonical) > len(best_plan.canonical):
-            best_index, best_plan = i, plan
-    error = _missing_required_error(best_plan, file, best_index + 1 if best_plan is not None else None)
-    error.score = 0 if best_plan is None else len(best_plan.canonical)  # type: ignore[attr-defined]
+    best = max(range(len(plans)), key=lambda i: len(_required_found(plans[i])), default=None)
+    seen: dict[str, int] = {}
+    if (
+        best is not None
+    ):  # the best row first, then the rows nearest to it (a group row above, a sub-row below)
+        for i in sorted(range(len(plans)), key=lambda i: abs(i - best)):
+            for name in _required_found(plans[i]):
+                seen.setdefault(name, numbers[i])
+    missing = [c for c in schema.REQUIRED_COLUMNS if c not in seen]
+    where_vi, where_en = [], []
+    for number in sorted(set(seen.values())):
+        names = [c for c in schema.REQUIRED_COLUMNS if seen.get(c) == number]
+        where_vi.append(f"{_labels(names, vi=True)} ở dòng {number}")
+        where_en.append(f"{', '.join(names)} on row {number}")
+    found_vi, found_en = "; ".join(where_vi), "; ".join(where_en)
+    zone_vi, zone_en = f"trong {HEADER_SEARCH_ROWS} dòng đầu", f"in the first {HEADER_SEARCH_ROWS} rows"
+    if best is not None and len(_required_found(plans[best])) >= 2 and missing:
+        accepted_vi, accepted_en = _accepted(missing)
+        return NotADossierExport(
+            f"Thiếu cột bắt buộc {_labels(missing, vi=True)}: tìm thấy {found_vi} (đã tìm {zone_vi}). "
+            f"Tiêu đề chấp nhận — {accepted_vi}",
+            f"Missing required column {', '.join(missing)}: found {found_en} ({zone_en}). "
+            f"Accepted headers — {accepted_en}",
+            file=file,
+            column=", ".join(missing),
+        )
+    if not seen:
+        detail_vi = f"không dòng nào có {_labels(missing, vi=True)}"
+        detail_en = f"no row holds {', '.join(missing)}"
+    elif missing:
+        detail_vi = f"tìm thấy {found_vi} nhưng thiếu {_labels(missing, vi=True)}"
+        detail_en = f"found {found_en} but not {', '.join(missing)}"
+    else:
+        detail_vi = f"tìm thấy {found_vi} nhưng không trên cùng một dòng tiêu đề (hay hai, ba dòng liền nhau)"
+        detail_en = f"found {found_en}, but not on one header row (or two or three adjacent ones)"
+    return NotADossierExport(
+        f"Không tìm thấy dòng tiêu đề {zone_vi}: {detail_vi} (tiêu đề chấp nhận: reference/header_aliases.csv)",
+        f"No header row found {zone_en}: {detail_en} (accepted headers: reference/header_aliases.csv)",
+        file=file,
+    )
+
+
+def _stack_headers(block: list[list[str]]) -> list[str]:
+    """One header per column from a header of two or three rows (group cells above sub-headers).
+
+    A merged group cell holds its text in its first cell only: it is carried right over the blank cells that
+    have a sub-header below. Each column then takes its lowest cell that names a known column (the sub-header
+    «Ngày tiếp nhận» under «Thời gian giải quyết»), else the group and sub-header read together if they name
+    one («Ngày» above «tiếp nhận»), else its own group cell when that names one, else its cells joined by « / ».
+    A carried group cell never names a column by itself: one column's header is not copied to its neighbours.
+    """
+    width = max(len(r) for r in block)
+    grid = [list(r) + [""] * (width - len(r)) for r in block]
+    carried_cells: set[tuple[int, int]] = set()
+    for k in range(len(grid) - 1):
+        carried = ""
+        for c in range(width):
+            if grid[k][c]:
+                carried = grid[k][c]
+            elif carried and any(grid[j][c] for j in range(k + 1, len(grid))):
+                grid[k][c] = carried
+                carried_cells.add((k, c))
+            else:
+                carried = ""
+    headers = []
+    for c in range(width):
+        rows = [k for k in range(len(grid)) if grid[k][c]]
+        cells = [grid[k][c] for k in rows]
+        own = [grid[k][c] for k in rows if (k, c) not in carried_cells]
+        known = [t for t in own if classify_header(t) is not None]
+        if known and known[-1] == own[-1]:
+            headers.append(own[-1])
+        elif len(cells) > 1 and classify_header(" ".join(cells)) is not None:
+            headers.append(" ".join(cells))
+        elif known:
+            headers.append(known[-1])
+        else:
+            headers.append(" / ".join(cells))
+    return headers
+
+
+def _scan_header(
+    rows: list[list[object]], file: object, row_numbers: list[int] | None = None
+) -> tuple[int, _Plan] | InputError:
+    """Index of the (last) header row among the first rows and its plan, or the error that explains its absence.
+
+    The header is the first row, among the first :data:`HEADER_SEARCH_ROWS`, that holds the required headers;
+    else the first two or three rows that hold them together, each needed (a group row above sub-headers). Its
+    plan's ``span`` says how many rows it takes. ``row_numbers`` are the rows' numbers in the file (default
+    1, 2, 3 …). The error is returned (not raised) with its ``score`` (most canonical headers on one row) so
+    that the CSV reader can report the most telling error over all candidate delimiters.
+    """
+    numbers = row_numbers if row_numbers is not None else list(range(1, len(rows) + 1))
+    cells = [[_cell_header(v) for v in row] for row in rows[: HEADER_SEARCH_ROWS + 2]]
+    plans = [_plan_headers(c, file, check_duplicates=False) for c in cells]
+    for i in range(min(len(cells), HEADER_SEARCH_ROWS)):
+        if plans[i].is_complete():
+            return i, _plan_headers(cells[i], file)
+        for span in (2, 3):
+            if i + span > len(cells):
+                break
+            lower = _plan_headers(_stack_headers(cells[i + 1 : i + span]), file, check_duplicates=False)
+            if lower.is_complete():
+                break  # the rows below make a header without this one: this one is a title
+            headers = _stack_headers(cells[i : i + span])
+            if _plan_headers(headers, file, check_duplicates=False).is_complete():
+                plan = _plan_headers(headers, file)
+                plan.span = span
+                return i + span - 1, plan
+    searched = plans[:HEADER_SEARCH_ROWS]
+    error = _header_not_found(searched, numbers, file)
+    error.score = max((len(p.canonical) for p in searched), default=0)  # type: ignore[attr-defined]
     return error
 
 

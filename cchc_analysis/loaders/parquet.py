@@ -56,7 +56,7 @@ def _open_parquet(
     headers = [unicodedata.normalize("NFC", str(n)).strip() for n in schema_arrow.names]
     plan = _plan_headers(headers, path)
     if not plan.is_complete():
-        raise _missing_required_error(plan, path, None, named=True)
+        raise _missing_required_error(plan, path, None)
     metadata = schema_arrow.metadata or {}
     synthetic = metadata.get(b"cchc_synthetic", b"").strip().lower() in (b"true", b"1", b"yes")
     needed = _needed_columns(set(plan.canonical), wanted)

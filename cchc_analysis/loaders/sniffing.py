@@ -31,6 +31,9 @@ class _RawTable:
     excel: bool = False  # numbers in date columns are Excel serial dates
     too_many_cells: dict[int, int] = field(default_factory=dict)  # data position -> number of cells
     synthetic_meta: bool = False
+    may_have_footer: bool = (
+        False  # a report layout (CSV, Excel): total and signature rows may follow the data
+    )
 
 
 _MAGIC = {

@@ -452,10 +452,10 @@ class _Plan:
     period: Period | None
 
 
-def _load(path: Path, role: str):
+def _load(path: Path, role: str, unit: str | None = None):
     from cchc_analysis.loaders import load_dossiers
 
-    return load_dossiers(path)
+    return load_dossiers(path, unit=unit)
 
 
 def _check_covers(load, period: Period) -> None:
@@ -488,6 +488,10 @@ def build_briefing(
     notebook: str | None = None,
     browser: str | None = None,
     progress: Progress = print,
+    unit: str | None = None,
+    ranking: Path | None = None,
+    targets: Path | None = None,
+    findings: Path | None = None,
 ) -> BriefingResult:
     """Execute a briefing notebook and write HTML, PDF, executed notebook and run stamp to ``<out_dir>/<period>/``.
 
@@ -511,6 +515,11 @@ def build_briefing(
         The browser that prints the PDF; by default :func:`find_browser`.
     progress : callable
         Receives one Vietnamese line per step (``print`` by default; ``lambda s: None`` for silence).
+    unit : str, optional
+        The unit's name; by default the one the dossier file gives (unit column or title rows).
+    ranking, targets, findings : Path, optional
+        The unit's ranking snapshots, targets and findings. Without them the notice's files of
+        ``data/notice_2026/`` are used only when the unit is the notice's; otherwise the section is left out.
 
     Returns
     -------
@@ -529,14 +538,24 @@ def build_briefing(
     progress = log
     dossier_path = Path(dossiers).expanduser().resolve() if dossiers else None
     previous_path = Path(previous).expanduser().resolve() if previous else None
-    for p, what in ((dossier_path, "hồ sơ"), (previous_path, "hồ sơ kỳ trước")):
+    unit_files = {
+        name: Path(p).expanduser().resolve() if p else None
+        for name, p in (("ranking", ranking), ("targets", targets), ("findings", findings))
+    }
+    for p, what in (
+        (dossier_path, "hồ sơ"),
+        (previous_path, "hồ sơ kỳ trước"),
+        (unit_files["ranking"], "xếp hạng"),
+        (unit_files["targets"], "mục tiêu"),
+        (unit_files["findings"], "kết luận kiểm tra"),
+    ):
         if p is not None and not p.is_file():
             raise InputError(f"Không tìm thấy tệp {what}", f"File not found: {p}", file=p)
 
     # Load the inputs here too: the stamp needs their hashes and row accounting, and a bad file should stop the
     # run with a clear message before a kernel starts.
     progress("Đọc dữ liệu đầu vào…")
-    current_load = _load(dossier_path or bundled_dossiers_path(), "dossiers")
+    current_load = _load(dossier_path or bundled_dossiers_path(), "dossiers", unit)
     previous_load = _load(previous_path, "previous_dossiers") if previous_path else None
     synthetic = bool(current_load.synthetic or (previous_load is not None and previous_load.synthetic))
     for load in (current_load, previous_load):
@@ -547,22 +566,27 @@ def build_briefing(
                 f"{a.excluded} + bị từ chối {a.rejected}"
             )
 
-    parameters: dict[str, object] = {"dossiers": str(dossier_path) if dossier_path else ""}
+    named = {"unit": (unit or "").strip()} | {k: str(v) if v else "" for k, v in unit_files.items()}
+    heading = f" — {current_load.unit_name}" if current_load.unit_name else ""
+    parameters: dict[str, object] = {"dossiers": str(dossier_path) if dossier_path else ""} | named
     if period is None and dossier_path is None and previous_path is None:
         nb_path = notebook_path(notebook or INSPECTION_NOTEBOOK)
         label = INSPECTION_LABEL
-        title = "Kết luận kiểm tra công vụ, cải cách hành chính năm 2026"
+        title = f"Kết luận kiểm tra công vụ, cải cách hành chính năm 2026{heading}"
         the_period = None
     else:
         the_period = parse_period(period) if period else _latest_quarter(current_load)
         _check_covers(current_load, the_period)
         nb_path = notebook_path(notebook or QUARTERLY_NOTEBOOK)
         label = the_period.label
-        title = f"Báo cáo tình hình giải quyết thủ tục hành chính — {the_period.label_vi}"
+        title = f"Báo cáo tình hình giải quyết thủ tục hành chính{heading} — {the_period.label_vi}"
         parameters = {
             "period": the_period.label,
             "dossiers": str(dossier_path) if dossier_path else "",
             "previous_dossiers": str(previous_path) if previous_path else "",
+            "unit": named["unit"],
+            "ranking": named["ranking"],
+            "targets": named["targets"],
         }
     folder = Path(out_dir).expanduser().resolve() if out_dir else default_exports_dir()
     folder = folder / label

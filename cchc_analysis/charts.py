@@ -388,6 +388,10 @@ def timeliness_chart(
         Stacked horizontal bars of counts, the largest group on top; the end of each bar gives the total and,
         when there are any, the number of late and overdue dossiers.
     """
+    if counts is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section(by or "field")
     columns = _group_columns(counts, by)
     frame = _top_groups(counts, columns, "in_scope", max_groups)
     if columns:
@@ -457,6 +461,10 @@ def channel_chart(
     Chart
         One bar per channel with its count and its share of new dossiers.
     """
+    if counts is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section("channel")
     if "channel" in counts.columns:
         grouped = counts.assign(channel=counts["channel"].astype("string"))
         values = {c: float(_numbers(grouped[grouped["channel"] == c], "new").sum()) for c in CHANNELS}
@@ -595,6 +603,10 @@ def rate_by_group_chart(
     Groups are sorted by the rate, highest on top; with more than ``max_groups`` groups the largest (by new
     dossiers) are kept. Each label gives the rate and the size of its denominator.
     """
+    if rates is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section(by or "field")
     columns = _group_columns(rates, by)
     frame = rates.copy()
     if len(frame) > max_groups:
@@ -644,6 +656,10 @@ def counts_by_group_chart(
 
     Groups with none of the chosen counts are left out; with none at all the chart says so in words.
     """
+    if counts is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section(by or "field")
     groups = _group_columns(counts, by)
     parts = [c for c in columns if c in counts.columns]
     frame = counts.assign(_n=sum(_numbers(counts, c) for c in parts))

@@ -353,6 +353,10 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
         args.out,
         notebook=args.notebook,
         progress=_progress,
+        unit=args.unit,
+        ranking=args.ranking,
+        targets=args.targets,
+        findings=args.findings,
     )
     print(result.message)
     return EXIT_OK
@@ -443,6 +447,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", type=Path, metavar="FILE", help="tệp hồ sơ kỳ trước để so sánh (tuỳ chọn)")
     p.add_argument("--out", type=Path, metavar="DIR", help="thư mục xuất (mặc định: exports/)")
     p.add_argument("--notebook", help="sổ khác trong notebooks/ để chạy với cùng tham số")
+    p.add_argument("--unit", help="tên đơn vị (mặc định: tên trong tệp hồ sơ — cột đơn vị hoặc dòng tiêu đề)")
+    for option, what in (
+        ("--ranking", "tệp xếp hạng (Bộ chỉ số 766) của đơn vị"),
+        ("--targets", "tệp mục tiêu và thời hạn của đơn vị"),
+        ("--findings", "tệp tồn tại, hạn chế và kiến nghị của đơn vị"),
+    ):
+        p.add_argument(
+            option,
+            type=Path,
+            metavar="FILE",
+            help=f"{what} (mặc định: số liệu Thông báo kèm theo, chỉ khi đơn vị là đơn vị của Thông báo; "
+            "không có thì bỏ qua phần đó)",
+        )
     p.set_defaults(handler=_cmd_briefing)
 
     return parser

@@ -273,6 +273,10 @@ def timeliness_table(
     ``extra`` adds rate columns (from ``processing_rates``). With ``max_rows`` only the largest groups are listed
     and a note says how many were left out (the total row still counts them all).
     """
+    if counts is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section(by or "field")
     from cchc_analysis.rates import add_rates
 
     columns = (

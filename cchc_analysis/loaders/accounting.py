@@ -203,3 +203,27 @@ def _record_frame(groups: list[dict[str, object]], file_label: str) -> pd.DataFr
     frame = pd.concat(parts, ignore_index=True)
     frame.insert(0, "file", pd.array([file_label] * len(frame), dtype="string"))
     return frame.sort_values("row", kind="stable").reset_index(drop=True)[list(REJECT_COLUMNS)]
+
+
+def reject_alert(accounting: RowAccounting, rejects: pd.DataFrame, threshold: float = 0.01) -> str | None:
+    """The warning every command prints when more than ``threshold`` of the rows read were rejected, else None.
+
+    Examples
+    --------
+    >>> rejects = pd.DataFrame({"reason": ["Thiếu mã hồ sơ"] * 3})
+    >>> reject_alert(RowAccounting(100, 97, 0, 3), rejects)
+    'Cảnh báo: 3/100 dòng (3,0 %) bị từ chối; lý do chính: Thiếu mã hồ sơ (3).'
+    >>> reject_alert(RowAccounting(1000, 999, 0, 1), rejects) is None
+    True
+    """
+    from cchc_analysis.formatting import fmt_int, fmt_pct
+
+    if accounting.read == 0 or accounting.rejected / accounting.read <= threshold:
+        return None
+    reasons = rejects["reason"].value_counts().head(3) if "reason" in rejects else pd.Series(dtype=int)
+    top = "; ".join(f"{reason} ({fmt_int(n)})" for reason, n in reasons.items())
+    return (
+        f"Cảnh báo: {fmt_int(accounting.rejected)}/{fmt_int(accounting.read)} dòng "
+        f"({fmt_pct(accounting.rejected / accounting.read)}) bị từ chối"
+        + (f"; lý do chính: {top}." if top else ".")
+    )

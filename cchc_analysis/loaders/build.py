@@ -33,6 +33,7 @@ from cchc_analysis.loaders.parquet import (
     _read_parquet,
 )
 from cchc_analysis.loaders.sniffing import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, _RawTable
+from cchc_analysis.loaders.unit_name import unit_name
 from cchc_analysis.loaders.vocabulary import _convert, _refine_channel
 from cchc_analysis.privacy import mask_personal_array, mask_personal_text, pseudonymise_officers
 
@@ -317,6 +318,7 @@ def load_dossiers(
     progress: Callable[[int, int | None], None] | None = None,
     known_ids: KnownIds | Iterable[str] | None = None,
     officer_names: bool = False,
+    unit: str | None = None,
 ) -> LoadResult:
     """Load a dossier export (CSV, Excel or Parquet) into the canonical dossier frame.
 
@@ -348,6 +350,9 @@ def load_dossiers(
         Keep officers' names in ``officer``. By default each name is replaced by a stable pseudonym
         (``"Cán bộ K7Q2MZ4D"``, see :mod:`cchc_analysis.privacy`), so that no person's name reaches an output.
         ID-card numbers, phone numbers and e-mail addresses typed into kept text columns are always masked.
+    unit : str, optional
+        The unit the file is about (``--unit``); by default the single value of the unit column, else the unit
+        the title rows name («UBND XÃ TÂN LẬP»), see :mod:`cchc_analysis.loaders.unit_name`.
 
     Returns
     -------
@@ -428,6 +433,7 @@ def load_dossiers(
         dropped_columns=dropped,
         title_lines=raw.title_lines,
         id_hashes=hashes,
+        unit_name=unit_name(dossiers, raw.title_lines, unit),
     )
 
 

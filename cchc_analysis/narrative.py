@@ -286,10 +286,10 @@ def inspection_highlights(d) -> Markdown:
     def known(*names: str) -> bool:
         return all(pd.notna(r.get(n)) for n in names)
 
-    def share(rate: str, decimals: int, count: str | None = None) -> str:
+    def share(rate: str, decimals: int, count: str | None = None, *, bold: bool = False) -> str:
         if not known(rate):
             return "không có dữ liệu"
-        value = fmt_pct(r[rate], decimals)
+        value = f"**{fmt_pct(r[rate], decimals)}**" if bold else fmt_pct(r[rate], decimals)
         return f"{fmt_int(r[count])}/{fmt_int(r['new'])} = {value}" if count and known(count) else value
 
     lines = [
@@ -300,7 +300,7 @@ def inspection_highlights(d) -> Markdown:
         f"Tiếp nhận trực tuyến {share('online_rate', 0)}, số hóa {share('digitization_rate', 0)}, "
         f"thanh toán trực tuyến {share('online_payment_rate', 0)}; tái sử dụng dữ liệu số hóa "
         f"{share('reuse_rate', 2, 'data_reused')}.",
-        f"Trực tuyến toàn trình {share('full_online_rate', 2, 'full_online')}; trực tuyến một phần "
+        f"Trực tuyến toàn trình {share('full_online_rate', 2, 'full_online', bold=True)}; trực tuyến một phần "
         f"{share('partial_online_rate', 2, 'partial_online')}.",
     ]
     if pd.notna(r.get("complaint")):
@@ -320,14 +320,19 @@ def legal_basis(frame: pd.DataFrame | None) -> Markdown | None:
     return Markdown(_bullets(lines))
 
 
-def reconciliation_summary(checks: pd.DataFrame, explanations: pd.DataFrame) -> Markdown:
-    """How many reported figures hold, and what the data put in each gap."""
+def reconciliation_summary(
+    checks: pd.DataFrame, explanations: pd.DataFrame, *, synthetic: bool = False
+) -> Markdown:
+    """How many reported figures hold, and what the data put in each gap (labelled «Dữ liệu mô phỏng» when the
+    dossiers are synthetic: the gaps' numbers then come from the generator, not from the real notice)."""
     counts = checks["status"].value_counts()
     head = (
         f"Đối chiếu {fmt_int(len(checks))} phép kiểm tra: {fmt_int(counts.get('OK', 0))} khớp, "
         f"{fmt_int(counts.get('WARNING', 0))} cần làm rõ, {fmt_int(counts.get('ERROR', 0))} sai lệch."
     )
     lines = [str(t) for t in explanations["text"]] if len(explanations) else []
+    if lines and synthetic:
+        lines = [f"*{SYNTHETIC_NOTE_VI}:* {line}" for line in lines]
     return Markdown(head + ("\n\n" + _bullets(lines) if lines else ""))
 
 

@@ -396,9 +396,10 @@ def figures_against_data(
     Returns
     -------
     DataFrame
-        ``key, label, printed, computed, computed_text, source, matches``: ``printed`` as the document prints it
-        (``99,6 %``), ``computed_text`` the data's value at the same number of decimals, ``matches`` whether the
-        two texts are equal (NA when the data cannot give the figure).
+        ``key, label, printed, computed, computed_text, source, matches, taken``: ``printed`` as the document
+        prints it (``99,6 %``), ``computed_text`` the data's value at the same number of decimals, ``matches``
+        whether the two texts are equal (NA when the dossiers cannot give the figure), ``taken`` True for a
+        figure read back from the ranking file typed from the same document (ranks): shown, never a match.
     """
     row = rates.iloc[0]
     records = []
@@ -408,6 +409,7 @@ def figures_against_data(
         printed = f["value_text"] + (" %" if f["is_percent"] else "")
         measure = figure_measure(key)
         computed, text, source = float("nan"), MISSING, "không tính được từ dữ liệu hồ sơ"
+        taken = False  # read back from a file typed from the same document: shown, never a match
         if measure is not None and measure in row.index and pd.notna(row[measure]):
             computed = float(row[measure])
             source = (
@@ -422,13 +424,15 @@ def figures_against_data(
                 text = f"{fmt_int(computed)}/{fmt_int(match['n_units'].iloc[0])}"
                 printed = f"{printed}/{fmt_int(match['n_units'].iloc[0])}"
                 source = f"tệp xếp hạng, ngày {fmt_date(day)}"
+                taken = True
         elif trend is not None and key == "units_ranked" and trend["n_units"].notna().any():
             computed = float(trend["n_units"].dropna().iloc[-1])
             text = fmt_int(computed)
             source = "tệp xếp hạng"
+            taken = True
         if f["is_percent"] is False and text != MISSING and not key.startswith("rank_"):
             printed = fmt_int(f["value"])
-        matches = pd.NA if text == MISSING else text == printed
+        matches = pd.NA if text == MISSING or taken else text == printed
         records.append(
             {
                 "key": key,
@@ -438,6 +442,7 @@ def figures_against_data(
                 "computed_text": text,
                 "source": source,
                 "matches": matches,
+                "taken": taken,
             }
         )
     frame = pd.DataFrame(records)
@@ -455,15 +460,23 @@ def reported_rates(figures: pd.DataFrame) -> dict[str, float]:
     return out
 
 
+#: The verdict of a figure read back from a file typed from the same document (ranks): not a match.
+TAKEN_FROM_NOTICE = "Lấy từ thông báo, không tính lại được từ hồ sơ"
+
+
 def figures_table(comparison: pd.DataFrame, *, synthetic: bool = False, caption: str | None = None) -> Table:
     """:func:`figures_against_data` for the reader: printed value, recomputed value, and whether they agree."""
     verdict = {True: "Khớp", False: "Khác", pd.NA: "Không tính được"}
+    taken = comparison["taken"] if "taken" in comparison else pd.Series(False, index=comparison.index)
     shown = pd.DataFrame(
         {
             "Số liệu": comparison["label"],
             "Thông báo ghi": comparison["printed"],
             "Tính lại": comparison["computed_text"],
-            "Kết quả": [verdict[pd.NA] if pd.isna(m) else verdict[bool(m)] for m in comparison["matches"]],
+            "Kết quả": [
+                TAKEN_FROM_NOTICE if t else verdict[pd.NA] if pd.isna(m) else verdict[bool(m)]
+                for m, t in zip(comparison["matches"], taken, strict=True)
+            ],
             "Nguồn tính lại": comparison["source"],
         }
     )

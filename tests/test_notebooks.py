@@ -68,7 +68,14 @@ def test_quarterly_notebook_parameters():
     for node in ast.parse(tagged[0].source).body:
         assert isinstance(node, ast.Assign)
         assignments[node.targets[0].id] = ast.literal_eval(node.value)
-    assert assignments == {"period": "2026-Q1", "dossiers": "", "previous_dossiers": ""}
+    assert assignments == {
+        "period": "2026-Q1",
+        "dossiers": "",
+        "previous_dossiers": "",
+        "unit": "",
+        "ranking": "",
+        "targets": "",
+    }
 
 
 def _executed(name: str) -> nbformat.NotebookNode:

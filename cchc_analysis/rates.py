@@ -497,10 +497,18 @@ def count_dossiers(
         kept = np.arange(1)
         keys = {}
     missing = np.ones(len(kept), dtype=bool)
+    unknown = dict.fromkeys(COUNT_COLUMNS, ~missing)
+    if counts["full_online"] is not None:
+        # Online dossiers none of which has a known level (a file without its level column, MucDo): the
+        # full / partial online counts are unknown, not 0.
+        level_unknown = (counts["new_online"][kept] > 0) & (
+            counts["full_online"][kept] + counts["partial_online"][kept] == 0
+        )
+        unknown = unknown | {"full_online": level_unknown, "partial_online": level_unknown}
     columns_out = {
         name: pd.arrays.IntegerArray(np.zeros(len(kept), np.int64), missing)
         if counts[name] is None
-        else pd.arrays.IntegerArray(counts[name][kept].astype(np.int64), ~missing)
+        else pd.arrays.IntegerArray(counts[name][kept].astype(np.int64), unknown[name])
         for name in COUNT_COLUMNS
     }
     result = pd.DataFrame({**{c: keys[c] for c in columns}, **columns_out}, index=pd.RangeIndex(len(kept)))

@@ -185,3 +185,25 @@ def test_tan_lap_briefing_names_its_unit_and_no_other(tan_lap):
     for text in (html, notebook):
         found = [s for s in NOTICE_ONLY if s in text]
         assert not found, found
+
+
+def test_online_dossiers_without_any_level_leave_full_online_unknown():
+    from cchc_analysis.rates import processing_rates
+
+    frame = pd.DataFrame(
+        {
+            "received_at": pd.to_datetime(["2026-04-01", "2026-04-02", "2026-04-03", "2026-04-03"]),
+            "due_at": pd.to_datetime(["2026-04-05"] * 4),
+            "resolved_at": pd.to_datetime(["2026-04-04"] * 4),
+            "channel": pd.Categorical(
+                ["online", "online", "in_person", "online"], categories=["online", "in_person", "full_online"]
+            ),
+            "unit": ["A", "A", "A", "B"],
+        }
+    )
+    row = processing_rates(frame, "2026-04-01", "2026-04-30").iloc[0]
+    assert int(row["new_online"]) == 3  # the channel says online ...
+    assert pd.isna(row["full_online"]) and pd.isna(row["full_online_rate"])  # ... but not how: unknown, not 0
+    frame.loc[3, "channel"] = "full_online"
+    by_unit = processing_rates(frame, "2026-04-01", "2026-04-30", by="unit").set_index("unit")
+    assert pd.isna(by_unit.loc["A", "full_online"]) and by_unit.loc["B", "full_online_rate"] == 1.0

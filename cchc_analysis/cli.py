@@ -308,7 +308,7 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
         args.output,
         start=period.start,
         end=period.end,
-        unit=args.unit or (str(units[0]) if len(units) == 1 else None),
+        unit=args.unit or (str(units[0]) if len(units) == 1 else result.unit_name),
         synthetic=result.synthetic,
         source_note=f"Nguồn: {result.source.name} (SHA-256 {result.sha256[:12]}…); "
         f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị từ chối.",

@@ -7,6 +7,7 @@ formatted text (and ``str()`` gives the Markdown source).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -87,18 +88,43 @@ def absent_section(columns: str | Iterable[str]) -> Markdown:
     )
 
 
-def reading_warnings(load) -> Markdown | None:
-    """A warning box (a quote block headed «Lưu ý khi đọc dữ liệu») with the reading notes of ``load`` and the
-    reject alert, or None when there is nothing to say."""
+class WarningBox:
+    """Lines a reader must see before any figure, shown as a boxed warning (HTML) or a quote block (Markdown).
+
+    The lines quote data (file names, reasons with values): they are escaped in the HTML.
+    """
+
+    def __init__(self, title: str, lines: Iterable[str]) -> None:
+        self.title = title
+        self.lines = [str(line) for line in lines]
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
+        return (
+            f'<div class="cchc-warning" role="alert"><p><strong>{html.escape(self.title)}</strong></p>'
+            f"<ul>{items}</ul></div>"
+        )
+
+    def _repr_markdown_(self) -> str:
+        return str(Markdown(str(self)))
+
+    def __str__(self) -> str:
+        return f"> **{self.title}**\n>\n" + "\n".join(f"> - {line}" for line in self.lines)
+
+    def __contains__(self, item: str) -> bool:
+        return item in str(self)
+
+
+def reading_warnings(load) -> WarningBox | None:
+    """The warning box of the briefing's first page: the reading notes of ``load`` (``LoadResult.notes``) and the
+    reject alert (more than 1 % of the rows rejected); None when there is nothing to say."""
     from cchc_analysis.loaders.accounting import reject_alert
 
     lines = [str(n) for n in getattr(load, "notes", None) or []]
     alert = reject_alert(load.accounting, load.rejects)
     if alert:
         lines.insert(0, alert)
-    if not lines:
-        return None
-    return Markdown("> **Lưu ý khi đọc dữ liệu**\n>\n" + "\n".join(f"> - {line}" for line in lines))
+    return WarningBox("Lưu ý khi đọc dữ liệu", lines) if lines else None
 
 
 def data_source(load, *, what: str = "Dữ liệu hồ sơ") -> Markdown:
@@ -108,9 +134,6 @@ def data_source(load, *, what: str = "Dữ liệu hồ sơ") -> Markdown:
         f"**{what}:** tệp `{load.source.name}` — {fmt_int(a.read)} dòng hồ sơ, đưa vào tính toán "
         f"{fmt_int(a.loaded)}, loại trừ {fmt_int(a.excluded)}, bị từ chối do lỗi dữ liệu {fmt_int(a.rejected)}."
     )
-    warnings = reading_warnings(load)
-    if warnings is not None:
-        text = f"{warnings}\n\n{text}"
     if load.synthetic:
         from cchc_analysis.briefing_data import BUNDLED_DOSSIERS
 

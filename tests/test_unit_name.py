@@ -147,8 +147,11 @@ def test_reading_warnings_box_on_the_first_page():
         synthetic=False,
         notes=["Dòng tổng cộng ghi 1.500 hồ sơ."],
     )
-    box = str(narrative.data_source(load))
-    assert box.startswith("> **Lưu ý khi đọc dữ liệu**") and "382/1.500" in box and "1.500 hồ sơ." in box
+    box = narrative.reading_warnings(load)
+    assert str(box).startswith("> **Lưu ý khi đọc dữ liệu**") and "382/1.500" in box and "1.500 hồ sơ." in box
+    assert box._repr_html_().startswith('<div class="cchc-warning" role="alert">')
+    load.rejects, load.accounting, load.notes = rejects.head(0), RowAccounting(1500, 1500, 0, 0), []
+    assert narrative.reading_warnings(load) is None
 
 
 # --- notebooks and the briefing on any export -------------------------------------------------------------------

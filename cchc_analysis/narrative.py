@@ -258,6 +258,15 @@ def targets_summary(progress: pd.DataFrame | None, omitted_text: str | None = No
     return Markdown(_bullets(str(s) for s in progress["status"]))
 
 
+def exploration_title(e) -> Markdown:
+    """Title of the analysts' notebook: the unit and the period explored (``e``: ExplorationData)."""
+    p = e.period
+    return Markdown(
+        f"# Khám phá dữ liệu hồ sơ{unit_heading(e.unit)}\n\n"
+        f"Hồ sơ từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}."
+    )
+
+
 # --------------------------------------------------------------------------------------------------------------
 # the 2026 inspection
 

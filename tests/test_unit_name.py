@@ -210,3 +210,19 @@ def test_online_dossiers_without_any_level_leave_full_online_unknown():
     frame.loc[3, "channel"] = "full_online"
     by_unit = processing_rates(frame, "2026-04-01", "2026-04-30", by="unit").set_index("unit")
     assert pd.isna(by_unit.loc["A", "full_online"]) and by_unit.loc["B", "full_online_rate"] == 1.0
+
+
+def test_inspection_notebook_of_another_unit_shows_nothing_of_the_notice(tmp_path):
+    import nbformat
+
+    path = briefing_builds.write_tan_lap(tmp_path / "tan_lap.xlsx")
+    nb = briefing.execute_notebook(
+        briefing.NOTEBOOKS_DIR / briefing.INSPECTION_NOTEBOOK,
+        {"dossiers": str(path)},
+        progress=lambda _: None,
+    )
+    assert briefing.stderr_outputs(nb) == []
+    text = nbformat.writes(nb)
+    assert "Xã Tân Lập" in text and "Chưa có tệp xếp hạng của xã Tân Lập (--ranking FILE)" in text
+    found = [s for s in NOTICE_ONLY if s in text]
+    assert not found, found

@@ -19,7 +19,7 @@ from cchc_analysis.loaders.unit_name import same_unit, unit_from_titles, unit_fr
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What only the Đại Sơn notice holds: its ranks, its unit, its deadline, its target line.
-NOTICE_ONLY = ("Đại Sơn", "40/114", "58/114", "29/06/2026", "khắc phục tồn tại", "Quý II/2026 ≥")
+NOTICE_ONLY = ("Đại Sơn", "40/114", "58/114", "29/06/2026", "30/6/2026", "khắc phục tồn tại", "Quý II/2026 ≥")
 
 
 def _write_csv(path: Path, rows: list[list[object]]) -> Path:

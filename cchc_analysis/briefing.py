@@ -678,8 +678,13 @@ def _execute_and_export(
     inputs = [input_record("dossiers", current_load)]
     if previous_load is not None:
         inputs.append(input_record("previous_dossiers", previous_load))
+    from cchc_analysis.briefing_data import is_notice_unit
+
+    for kind in ("ranking", "targets", "findings"):
+        if parameters.get(kind):
+            inputs.append(file_record(kind, Path(str(parameters[kind]))))
     reference_dir = notice_data_dir()
-    if reference_dir.is_dir():
+    if reference_dir.is_dir() and is_notice_unit(current_load.unit_name):  # the notice serves its unit only
         inputs += [file_record("reference", p) for p in sorted(reference_dir.glob("*.csv"))]
     outputs = [file_record("html", html_path), file_record("notebook", nb_out)]
     if pdf_path is not None:

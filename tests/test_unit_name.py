@@ -5,6 +5,7 @@ columns or files are absent is left out with one line, never a crash or a 0 %.""
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -188,6 +189,8 @@ def test_tan_lap_briefing_names_its_unit_and_no_other(tan_lap):
     for text in (html, notebook):
         found = [s for s in NOTICE_ONLY if s in text]
         assert not found, found
+    stamp = json.loads(tan_lap.result.stamp.read_text(encoding="utf-8"))
+    assert [i["role"] for i in stamp["inputs"]] == ["dossiers"]  # the notice's files were not used
 
 
 def test_online_dossiers_without_any_level_leave_full_online_unknown():
@@ -226,3 +229,31 @@ def test_inspection_notebook_of_another_unit_shows_nothing_of_the_notice(tmp_pat
     assert "Xã Tân Lập" in text and "Chưa có tệp xếp hạng của xã Tân Lập (--ranking FILE)" in text
     found = [s for s in NOTICE_ONLY if s in text]
     assert not found, found
+
+
+def test_briefing_options_for_the_units_own_files(tmp_path):
+    from cchc_analysis.cli import build_parser, main
+
+    args = build_parser().parse_args(
+        [
+            "briefing",
+            "--unit",
+            "Xã Tân Lập",
+            "--ranking",
+            "r.csv",
+            "--targets",
+            "t.csv",
+            "--findings",
+            "f.csv",
+        ]
+    )
+    assert (args.unit, args.ranking, args.targets, args.findings) == (
+        "Xã Tân Lập",
+        Path("r.csv"),
+        Path("t.csv"),
+        Path("f.csv"),
+    )
+    dossiers = briefing_builds.write_tan_lap(tmp_path / "t.xlsx")
+    missing = tmp_path / "khong_co.csv"
+    code = main(["briefing", "--period", "2026-Q2", "--dossiers", str(dossiers), "--ranking", str(missing)])
+    assert code == 2  # a named file that does not exist stops the run before any kernel starts

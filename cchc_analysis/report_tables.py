@@ -12,12 +12,16 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cchc_analysis.formatting import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
 from cchc_analysis.rates import IDENTITIES, RATE_DEFINITIONS
 from cchc_analysis.schema import COLUMN_LABELS_VI, COUNT_LABELS_VI, RATE_LABELS_VI, SYNTHETIC_NOTE_VI
+
+if TYPE_CHECKING:
+    from cchc_analysis.narrative import Markdown
 
 #: How the keys of the notice's reported-figures file map to what the dossier data measure.
 #: Keys that are already a count or rate name (``early``, ``reuse_rate``…) need no entry.
@@ -259,7 +263,7 @@ _SHORT_HEADERS: dict[str, str] = {
 
 
 def timeliness_table(
-    counts: pd.DataFrame,
+    counts: pd.DataFrame | None,
     by: str | Sequence[str] | None = None,
     *,
     caption: str | None = None,
@@ -267,13 +271,16 @@ def timeliness_table(
     extra: Sequence[str] = ("on_time_rate",),
     max_rows: int | None = None,
     note: str | None = None,
-) -> Table:
+) -> Table | Markdown:
     """Biểu 06 counts per group (largest first), with a total row when there are several groups.
 
     ``extra`` adds rate columns (from ``processing_rates``). With ``max_rows`` only the largest groups are listed
     and a note says how many were left out (the total row still counts them all).
+
+    ``counts`` None (the file has no column to group by): the line «Tệp không có cột … nên phần theo …
+    được bỏ qua.» (:func:`cchc_analysis.narrative.absent_section`) instead.
     """
-    if counts is None:  # the file has no column to group by: one line instead of the chart
+    if counts is None:  # the file has no column to group by: one line instead of the table
         from cchc_analysis.narrative import absent_section
 
         return absent_section(by or "field")

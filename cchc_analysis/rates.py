@@ -498,13 +498,10 @@ def count_dossiers(
         keys = {}
     missing = np.ones(len(kept), dtype=bool)
     unknown = dict.fromkeys(COUNT_COLUMNS, ~missing)
-    if counts["full_online"] is not None:
-        # Online dossiers none of which has a known level (a file without its level column, MucDo): the
-        # full / partial online counts are unknown, not 0.
-        level_unknown = (counts["new_online"][kept] > 0) & (
-            counts["full_online"][kept] + counts["partial_online"][kept] == 0
-        )
-        unknown = unknown | {"full_online": level_unknown, "partial_online": level_unknown}
+    if counts["full_online"] is not None and not _online_level_known(dossiers["channel"]):
+        # Online dossiers, none of them with a level (a file without its level column, e.g. the portal's MucDo):
+        # like an absent column, the full / partial online counts are unknown, not 0.
+        unknown = unknown | {"full_online": missing, "partial_online": missing}
     columns_out = {
         name: pd.arrays.IntegerArray(np.zeros(len(kept), np.int64), missing)
         if counts[name] is None
@@ -515,6 +512,12 @@ def count_dossiers(
     if columns and sort:
         result = _sort_by_key(result, columns)
     return result
+
+
+def _online_level_known(channel: pd.Series) -> bool:
+    """Whether a file tells the online level: some dossier is full-process or partial online, or none is online."""
+    present = {str(v) for v in channel.unique() if not pd.isna(v)}  # on a categorical: from its codes, fast
+    return bool(present & {"full_online", "partial_online"} or not present & set(ONLINE_CHANNELS))
 
 
 def _sort_by_key(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

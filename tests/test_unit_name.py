@@ -196,23 +196,26 @@ def test_tan_lap_briefing_names_its_unit_and_no_other(tan_lap):
 def test_online_dossiers_without_any_level_leave_full_online_unknown():
     from cchc_analysis.rates import processing_rates
 
+    channels = ["online", "online", "in_person", "online"]
     frame = pd.DataFrame(
         {
             "received_at": pd.to_datetime(["2026-04-01", "2026-04-02", "2026-04-03", "2026-04-03"]),
             "due_at": pd.to_datetime(["2026-04-05"] * 4),
             "resolved_at": pd.to_datetime(["2026-04-04"] * 4),
-            "channel": pd.Categorical(
-                ["online", "online", "in_person", "online"], categories=["online", "in_person", "full_online"]
-            ),
+            "channel": pd.Categorical(channels, categories=["online", "in_person", "full_online"]),
             "unit": ["A", "A", "A", "B"],
         }
     )
     row = processing_rates(frame, "2026-04-01", "2026-04-30").iloc[0]
     assert int(row["new_online"]) == 3  # the channel says online ...
-    assert pd.isna(row["full_online"]) and pd.isna(row["full_online_rate"])  # ... but not how: unknown, not 0
-    frame.loc[3, "channel"] = "full_online"
+    assert pd.isna(row["full_online"]) and pd.isna(
+        row["full_online_rate"]
+    )  # ... but never how: unknown, not 0
+    frame.loc[3, "channel"] = "full_online"  # the file tells the level: a group without full online has 0
     by_unit = processing_rates(frame, "2026-04-01", "2026-04-30", by="unit").set_index("unit")
-    assert pd.isna(by_unit.loc["A", "full_online"]) and by_unit.loc["B", "full_online_rate"] == 1.0
+    assert by_unit.loc["A", "full_online"] == 0 and by_unit.loc["B", "full_online_rate"] == 1.0
+    in_person = frame.assign(channel=pd.Categorical(["in_person"] * 4))
+    assert processing_rates(in_person, "2026-04-01", "2026-04-30").iloc[0]["full_online"] == 0
 
 
 def test_inspection_notebook_of_another_unit_shows_nothing_of_the_notice(tmp_path):

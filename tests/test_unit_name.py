@@ -46,6 +46,11 @@ ROW = ["A1", "02/04/2026 08:00", "05/04/2026 17:00", "03/04/2026 09:00"]
         (["ỦY BAN NHÂN DÂN PHƯỜNG HỒNG BÀNG"], "Phường Hồng Bàng"),
         (["ĐẶC KHU CÔN ĐẢO", "BÁO CÁO DANH SÁCH HỒ SƠ"], "Đặc khu Côn Đảo"),
         (["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Từ ngày 01/04/2026 đến ngày 30/06/2026"], None),
+        (["UBND XÃ CỘNG HÒA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"], "Xã Cộng Hòa"),  # a commune named Cộng Hòa
+        (["UBND PHƯỜNG NAM SƠN", "Độc lập - Tự do - Hạnh phúc"], "Phường Nam Sơn"),
+        (["UBND XÃ TỊNH BIÊN, TỈNH AN GIANG"], "Xã Tịnh Biên"),
+        (["UBND PHƯỜNG 12 QUẬN 3"], "Phường 12"),
+        (["TRUNG TÂM PVHCC XÃ KỲ ANH - BÁO CÁO NĂM 2026"], "Xã Kỳ Anh"),
     ],
 )
 def test_unit_from_title_rows(lines, expected):

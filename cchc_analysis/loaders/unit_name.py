@@ -30,10 +30,28 @@ _MARKERS: tuple[tuple[str, ...], ...] = (
     ("trung", "tam", "pvhcc"),
     ("bo", "phan", "mot", "cua"),
 )
-#: Words that end a name (the motto, the report's title, the province, a period line …), folded.
-_STOP_WORDS: frozenset[str] = frozenset(
-    {"cong", "doc", "bao", "danh", "so", "tu", "den", "tinh", "thanh", "huyen", "quan", "ngay", "ky", "nam"}
+#: Phrases that end a name (the motto, a report title, a province or district, a date line), in lower case with
+#: their diacritics: folding would confuse «tỉnh» with «Tịnh Biên» or «kỳ» with «Kỳ Anh». The motto is matched
+#: whole, since «Cộng Hòa» and «Độc Lập» are commune names too.
+_STOP_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("cộng", "hòa", "xã", "hội"),
+    ("cộng", "hoà", "xã", "hội"),
+    ("độc", "lập", "tự", "do"),
+    ("báo", "cáo"),
+    ("danh", "sách"),
+    ("từ", "ngày"),
+    ("đến", "ngày"),
+    ("ngày",),
+    ("tỉnh",),
+    ("thành", "phố"),
+    ("huyện",),
+    ("quận",),
+    ("thị", "xã"),
+    ("quý",),
+    ("năm",),
+    ("số",),
 )
+_PUNCTUATION = ".,;:()[]-–—|/"
 _MAX_NAME_WORDS = 4
 
 
@@ -47,6 +65,25 @@ def _starts_with(folded: Sequence[str], at: int, words: tuple[str, ...]) -> bool
     return tuple(folded[at : at + len(words)]) == words
 
 
+def _name_after(words: Sequence[str]) -> list[str]:
+    """The name that starts ``words``: up to four words, ended by punctuation, a number (after the first word:
+    «Phường 12» is a name, «… 2026» is a date) or a stop phrase."""
+    lower = [unicodedata.normalize("NFC", w).lower().strip(_PUNCTUATION) for w in words]
+    name: list[str] = []
+    for i, word in enumerate(words):
+        stripped = word.strip(_PUNCTUATION)
+        if not stripped or len(name) == _MAX_NAME_WORDS:
+            break
+        if any(tuple(lower[i : i + len(p)]) == p for p in _STOP_PHRASES):
+            break
+        if name and any(c.isdigit() for c in stripped):
+            break
+        name.append(stripped)
+        if word[-1:] in _PUNCTUATION:  # «XÃ TÂN LẬP,» or «XÃ TÂN LẬP -»: punctuation ends the name
+            break
+    return name
+
+
 def _unit_in_words(words: list[str], *, need_marker: bool) -> str | None:
     """The first «<kind> <name>» in ``words``, in proper case; with ``need_marker`` only after a marker or at the
     start (so that «CỘNG HÒA XÃ HỘI …» is no commune)."""
@@ -58,16 +95,10 @@ def _unit_in_words(words: list[str], *, need_marker: bool) -> str | None:
             before = folded[:at]
             if need_marker and at > 0 and not any(tuple(before[-len(m) :]) == m for m in _MARKERS):
                 continue
-            name: list[str] = []
-            for word, key in zip(words[at + len(kind_words) :], folded[at + len(kind_words) :], strict=True):
-                if not key or key in _STOP_WORDS or len(name) == _MAX_NAME_WORDS:
-                    break
-                stripped = word.strip(".,;:()[]-–—|")
-                if stripped:
-                    name.append(stripped)
-                if word != stripped and word[-1:] in ",;:)]|–—-":  # punctuation ends the name
-                    break
-            if name and not (kind == "Xã" and fold(name[0]) == "hoi"):
+            if kind == "Xã" and at > 0 and folded[at - 1] == "hoa":  # the motto's «CỘNG HÒA XÃ HỘI»
+                continue
+            name = _name_after(words[at + len(kind_words) :])
+            if name:
                 return f"{kind} {proper_case(' '.join(name))}"
     return None
 

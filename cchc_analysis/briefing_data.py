@@ -182,8 +182,19 @@ def unit_trend(path: Path | None, unit: str | None) -> pd.DataFrame | None:
     return rank_trend(snapshots) if len(snapshots) else None
 
 
-def _snapshots(path: Path | None):
-    return unit_trend(path if path is not None and path.is_file() else None, None)
+def unit_ranking(given: object, unit: str | None) -> tuple[pd.DataFrame | None, str | None]:
+    """The rank trend of ``unit`` (from the ranking file given, else the notice's for the notice's unit), and the
+    line that replaces the section when there is none."""
+    path = unit_file("ranking", given, unit, RANKING_SNAPSHOTS)
+    trend = unit_trend(path, unit)
+    if trend is not None:
+        return trend, None
+    if path is None:
+        return None, omitted_line("ranking", unit)
+    return (
+        None,
+        f"Tệp xếp hạng {path.name} không có dòng nào của {unit_label(unit)} nên phần xếp hạng được bỏ qua.",
+    )
 
 
 @dataclass
@@ -285,10 +296,9 @@ def quarter_data(
         target_table = load_targets(targets_path)
         progress = target_progress(target_table, by_month_history, counted.end)
         deadlines = deadline_status(target_table, counted.end)
-    ranking_path = unit_file("ranking", ranking, the_unit, RANKING_SNAPSHOTS)
-    trend = unit_trend(ranking_path, the_unit)
+    trend, line = unit_ranking(ranking, the_unit)
     if trend is None:
-        omitted["ranking"] = omitted_line("ranking", the_unit)
+        omitted["ranking"] = line
     else:
         trend = trend[pd.to_datetime(trend["date"]).dt.date <= the_period.end].reset_index(drop=True)
         if trend.empty:
@@ -434,9 +444,9 @@ def inspection_data(
     if figures is None:
         omitted["notice"] = omitted_line("notice", the_unit)
     rates = processing_rates(frame, period)
-    trend = unit_trend(unit_file("ranking", ranking, the_unit, RANKING_SNAPSHOTS), the_unit)
+    trend, line = unit_ranking(ranking, the_unit)
     if trend is None:
-        omitted["ranking"] = omitted_line("ranking", the_unit)
+        omitted["ranking"] = line
     scores = index766.score_766(rates)
     by_month = processing_rates(frame, period, by="month")
     targets_path = unit_file("targets", targets, the_unit, TARGETS)

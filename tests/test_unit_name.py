@@ -108,6 +108,12 @@ def test_a_ranking_file_of_the_unit_is_used_with_its_rows_only(tmp_path):
     )
     assert q.trend["unit"].tolist() == ["Tân Lập"] and "ranking" not in q.omitted
     assert "7/90" in str(narrative.rank_summary(q.trend))
+    other = briefing_data.quarter_data("2026-Q2", tmp_path / "t.xlsx", ranking=ranking, unit="Xã Phú Mỹ")
+    assert other.trend is None
+    assert (
+        other.omitted["ranking"]
+        == "Tệp xếp hạng r.csv không có dòng nào của xã Phú Mỹ nên phần xếp hạng được bỏ qua."
+    )
 
 
 def test_inspection_of_another_unit_leaves_the_notice_out(tmp_path):

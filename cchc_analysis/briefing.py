@@ -452,10 +452,10 @@ class _Plan:
     period: Period | None
 
 
-def _load(path: Path, role: str, vocabulary: list[Path] | None = None):
+def _load(path: Path, role: str, vocabulary: list[Path] | None = None, unit: str | None = None):
     from cchc_analysis.loaders import load_path
 
-    return load_path(path, vocabulary=vocabulary)  # a file, or a folder of files
+    return load_path(path, vocabulary=vocabulary, unit=unit)  # a file, or a folder of files
 
 
 #: The user vocabulary files of a briefing, passed to its notebook's kernel (``os.pathsep``-separated paths; read
@@ -530,6 +530,10 @@ def build_briefing(
     progress: Progress = print,
     vocabulary: list[Path] | None = None,
     max_rejected: float | None = None,
+    unit: str | None = None,
+    ranking: Path | None = None,
+    targets: Path | None = None,
+    findings: Path | None = None,
 ) -> BriefingResult:
     """Execute a briefing notebook and write HTML, PDF, executed notebook and run stamp to ``<out_dir>/<period>/``.
 
@@ -558,6 +562,11 @@ def build_briefing(
         User vocabulary files (see :func:`cchc_analysis.loaders.load_dossiers`), for this load and the notebook's.
     max_rejected : float, optional
         Refuse (:class:`InputError`) a dossier file with more than this share of rejected rows.
+    unit : str, optional
+        The unit's name; by default the one the dossier file gives (unit column or title rows).
+    ranking, targets, findings : Path, optional
+        The unit's ranking snapshots, targets and findings. Without them the notice's files of
+        ``data/notice_2026/`` are used only when the unit is the notice's; otherwise the section is left out.
 
     Returns
     -------
@@ -576,15 +585,27 @@ def build_briefing(
     progress = log
     dossier_path = Path(dossiers).expanduser().resolve() if dossiers else None
     previous_path = Path(previous).expanduser().resolve() if previous else None
-    for p, what in ((dossier_path, "hồ sơ"), (previous_path, "hồ sơ kỳ trước")):
-        if p is not None and not p.exists():  # a file or a folder of files
+    unit_files = {
+        name: Path(p).expanduser().resolve() if p else None
+        for name, p in (("ranking", ranking), ("targets", targets), ("findings", findings))
+    }
+    for p, what in (
+        (dossier_path, "hồ sơ"),
+        (previous_path, "hồ sơ kỳ trước"),
+        (unit_files["ranking"], "xếp hạng"),
+        (unit_files["targets"], "mục tiêu"),
+        (unit_files["findings"], "kết luận kiểm tra"),
+    ):
+        if p is not None and not (
+            p.exists() if what.startswith("hồ sơ") else p.is_file()
+        ):  # dossiers: a folder too
             raise InputError(f"Không tìm thấy tệp {what}", f"File not found: {p}", file=p)
 
     # Load the inputs here too: the stamp needs their hashes and row accounting, and a bad file should stop the
     # run with a clear message before a kernel starts.
     progress("Đọc dữ liệu đầu vào…")
     vocabulary = [Path(v).expanduser().resolve() for v in vocabulary] if vocabulary else None
-    current_load = _load(dossier_path or bundled_dossiers_path(), "dossiers", vocabulary)
+    current_load = _load(dossier_path or bundled_dossiers_path(), "dossiers", vocabulary, unit)
     previous_load = _load(previous_path, "previous_dossiers", vocabulary) if previous_path else None
     synthetic = bool(current_load.synthetic or (previous_load is not None and previous_load.synthetic))
     for load in (current_load, previous_load):
@@ -596,22 +617,27 @@ def build_briefing(
             )
             _check_rejects(load, log, max_rejected)
 
-    parameters: dict[str, object] = {"dossiers": str(dossier_path) if dossier_path else ""}
+    named = {"unit": (unit or "").strip()} | {k: str(v) if v else "" for k, v in unit_files.items()}
+    heading = f" — {current_load.unit_name}" if current_load.unit_name else ""
+    parameters: dict[str, object] = {"dossiers": str(dossier_path) if dossier_path else ""} | named
     if period is None and dossier_path is None and previous_path is None:
         nb_path = notebook_path(notebook or INSPECTION_NOTEBOOK)
         label = INSPECTION_LABEL
-        title = "Kết luận kiểm tra công vụ, cải cách hành chính năm 2026"
+        title = f"Kết luận kiểm tra công vụ, cải cách hành chính năm 2026{heading}"
         the_period = None
     else:
         the_period = parse_period(period) if period else _latest_quarter(current_load)
         _check_covers(current_load, the_period)
         nb_path = notebook_path(notebook or QUARTERLY_NOTEBOOK)
         label = the_period.label
-        title = f"Báo cáo tình hình giải quyết thủ tục hành chính — {the_period.label_vi}"
+        title = f"Báo cáo tình hình giải quyết thủ tục hành chính{heading} — {the_period.label_vi}"
         parameters = {
             "period": the_period.label,
             "dossiers": str(dossier_path) if dossier_path else "",
             "previous_dossiers": str(previous_path) if previous_path else "",
+            "unit": named["unit"],
+            "ranking": named["ranking"],
+            "targets": named["targets"],
         }
     folder = Path(out_dir).expanduser().resolve() if out_dir else default_exports_dir()
     folder = folder / label
@@ -704,8 +730,13 @@ def _execute_and_export(
     inputs = [input_record("dossiers", current_load)]
     if previous_load is not None:
         inputs.append(input_record("previous_dossiers", previous_load))
+    from cchc_analysis.briefing_data import is_notice_unit
+
+    for kind in ("ranking", "targets", "findings"):
+        if parameters.get(kind):
+            inputs.append(file_record(kind, Path(str(parameters[kind]))))
     reference_dir = notice_data_dir()
-    if reference_dir.is_dir():
+    if reference_dir.is_dir() and is_notice_unit(current_load.unit_name):  # the notice serves its unit only
         inputs += [file_record("reference", p) for p in sorted(reference_dir.glob("*.csv"))]
     outputs = [file_record("html", html_path), file_record("notebook", nb_out)]
     if pdf_path is not None:

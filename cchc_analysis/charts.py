@@ -19,6 +19,7 @@ import io
 import textwrap
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import matplotlib.patches
@@ -37,6 +38,10 @@ from cchc_analysis.schema import (
     SYNTHETIC_NOTE_VI,
     label,
 )
+
+if TYPE_CHECKING:
+    from cchc_analysis.narrative import Markdown
+
 
 #: The caption every chart built from synthetic data carries.
 SYNTHETIC_CAPTION = SYNTHETIC_NOTE_VI
@@ -350,14 +355,14 @@ def _bar_height(n: int) -> float:
 
 
 def timeliness_chart(
-    counts: pd.DataFrame,
+    counts: pd.DataFrame | None,
     by: str | Sequence[str] | None = None,
     *,
     title: str | None = None,
     synthetic: bool = False,
     max_groups: int = 12,
     note: str | None = None,
-) -> Chart:
+) -> Chart | Markdown:
     """Dossiers resolved early / on time / late and pending within / past their deadline, one bar per group.
 
     Parameters
@@ -378,7 +383,14 @@ def timeliness_chart(
     Chart
         Stacked horizontal bars of counts, the largest group on top; the end of each bar gives the total and,
         when there are any, the number of late and overdue dossiers.
+
+    ``counts`` None (the file has no column to group by): the line «Tệp không có cột … nên phần theo …
+    được bỏ qua.» (:func:`cchc_analysis.narrative.absent_section`) instead.
     """
+    if counts is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section(by or "field")
     columns = _group_columns(counts, by)
     frame = _top_groups(counts, columns, "in_scope", max_groups)
     if columns:
@@ -429,12 +441,12 @@ def timeliness_chart(
 
 
 def channel_chart(
-    counts: pd.DataFrame,
+    counts: pd.DataFrame | None,
     *,
     title: str | None = None,
     synthetic: bool = False,
     note: str | None = None,
-) -> Chart:
+) -> Chart | Markdown:
     """How new dossiers were submitted: full-process online, partial online, in person, postal.
 
     Parameters
@@ -447,7 +459,14 @@ def channel_chart(
     -------
     Chart
         One bar per channel with its count and its share of new dossiers.
+
+    ``counts`` None (the file has no column to group by): the line «Tệp không có cột … nên phần theo …
+    được bỏ qua.» (:func:`cchc_analysis.narrative.absent_section`) instead.
     """
+    if counts is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section("channel")
     if "channel" in counts.columns:
         grouped = counts.assign(channel=counts["channel"].astype("string"))
         values = {c: float(_numbers(grouped[grouped["channel"] == c], "new").sum()) for c in CHANNELS}
@@ -570,7 +589,7 @@ def rates_chart(
 
 
 def rate_by_group_chart(
-    rates: pd.DataFrame,
+    rates: pd.DataFrame | None,
     rate: str,
     by: str | Sequence[str] | None = None,
     *,
@@ -580,12 +599,19 @@ def rate_by_group_chart(
     max_groups: int = 14,
     note: str | None = None,
     decimals: int = 1,
-) -> Chart:
+) -> Chart | Markdown:
     """One rate for each group (e.g. full-process online by field), against 100 % and a target line.
 
     Groups are sorted by the rate, highest on top; with more than ``max_groups`` groups the largest (by new
     dossiers) are kept. Each label gives the rate and the size of its denominator.
+
+    ``rates`` None (the file has no column to group by): the line «Tệp không có cột … nên phần theo …
+    được bỏ qua.» (:func:`cchc_analysis.narrative.absent_section`) instead.
     """
+    if rates is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section(by or "field")
     columns = _group_columns(rates, by)
     frame = rates.copy()
     if len(frame) > max_groups:
@@ -621,7 +647,7 @@ def rate_by_group_chart(
 
 
 def counts_by_group_chart(
-    counts: pd.DataFrame,
+    counts: pd.DataFrame | None,
     columns: Sequence[str] = ("late", "pending_overdue"),
     by: str | Sequence[str] | None = None,
     *,
@@ -630,11 +656,18 @@ def counts_by_group_chart(
     max_groups: int = 12,
     note: str | None = None,
     empty_text: str = "Không có hồ sơ nào",
-) -> Chart:
+) -> Chart | Markdown:
     """Chosen counts per group as stacked bars (by default: where the late and overdue dossiers are).
 
     Groups with none of the chosen counts are left out; with none at all the chart says so in words.
+
+    ``counts`` None (the file has no column to group by): the line «Tệp không có cột … nên phần theo …
+    được bỏ qua.» (:func:`cchc_analysis.narrative.absent_section`) instead.
     """
+    if counts is None:  # the file has no column to group by: one line instead of the chart
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section(by or "field")
     groups = _group_columns(counts, by)
     parts = [c for c in columns if c in counts.columns]
     frame = counts.assign(_n=sum(_numbers(counts, c) for c in parts))

@@ -424,7 +424,7 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
         args.output,
         start=period.start,
         end=period.end,
-        unit=args.unit or (str(units[0]) if len(units) == 1 else None),
+        unit=args.unit or (str(units[0]) if len(units) == 1 else result.unit_name),
         synthetic=result.synthetic,
         source_note=f"Nguồn: {result.source.name} (SHA-256 {result.sha256[:12]}…); "
         f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị từ chối."
@@ -494,6 +494,10 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
         progress=_progress,
         vocabulary=args.vocabulary,
         max_rejected=args.max_rejected,
+        unit=args.unit,
+        ranking=args.ranking,
+        targets=args.targets,
+        findings=args.findings,
     )
     print(result.message)
     return EXIT_OK
@@ -590,6 +594,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", help="sổ khác trong notebooks/ để chạy với cùng tham số")
     _add_vocabulary_option(p)
     _add_max_rejected(p)
+    p.add_argument("--unit", help="tên đơn vị (mặc định: tên trong tệp hồ sơ — cột đơn vị hoặc dòng tiêu đề)")
+    for option, what in (
+        ("--ranking", "tệp xếp hạng (Bộ chỉ số 766) của đơn vị"),
+        ("--targets", "tệp mục tiêu và thời hạn của đơn vị"),
+        ("--findings", "tệp tồn tại, hạn chế và kiến nghị của đơn vị"),
+    ):
+        p.add_argument(
+            option,
+            type=Path,
+            metavar="FILE",
+            help=f"{what} (mặc định: số liệu Thông báo kèm theo, chỉ khi đơn vị là đơn vị của Thông báo; "
+            "không có thì bỏ qua phần đó)",
+        )
     p.set_defaults(handler=_cmd_briefing)
 
     p = sub.add_parser(

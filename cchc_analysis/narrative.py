@@ -7,6 +7,7 @@ formatted text (and ``str()`` gives the Markdown source).
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct, fmt_pp
-from cchc_analysis.schema import SYNTHETIC_NOTE_VI
+from cchc_analysis.schema import COLUMN_LABELS_VI, SYNTHETIC_NOTE_VI
 
 _CODE_SPAN = re.compile(r"(`[^`\n]*`)")
 
@@ -69,6 +70,65 @@ def _change_pp(a: object, b: object, decimals: int = 1) -> str:
     return fmt_pp(pp, decimals)
 
 
+def absent_section(columns: str | Iterable[str]) -> Markdown:
+    """The one line that replaces a section whose columns the file does not have.
+
+    Examples
+    --------
+    >>> str(absent_section("source_system"))
+    'Tệp không có cột Hệ thống nên phần theo hệ thống được bỏ qua.'
+    """
+    names = [columns] if isinstance(columns, str) else list(columns)
+    labels = [COLUMN_LABELS_VI.get(c, c) for c in names]
+    listed = " và ".join(labels)
+    return Markdown(
+        f"Tệp không có cột {listed} nên phần theo {listed[:1].lower() + listed[1:]} được bỏ qua."
+        if len(labels) == 1
+        else f"Tệp không có cột {listed} nên phần này được bỏ qua."
+    )
+
+
+class WarningBox:
+    """Lines a reader must see before any figure, shown as a boxed warning (HTML) or a quote block (Markdown).
+
+    The lines quote data (file names, reasons with values): they are escaped in the HTML.
+    """
+
+    def __init__(self, title: str, lines: Iterable[str]) -> None:
+        self.title = title
+        self.lines = [str(line) for line in lines]
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
+        return (
+            f'<div class="cchc-warning" role="alert"><p><strong>{html.escape(self.title)}</strong></p>'
+            f"<ul>{items}</ul></div>"
+        )
+
+    def _repr_markdown_(self) -> str:
+        return str(Markdown(str(self)))
+
+    def __str__(self) -> str:
+        return f"> **{self.title}**\n>\n" + "\n".join(f"> - {line}" for line in self.lines)
+
+    def __contains__(self, item: str) -> bool:
+        return item in str(self)
+
+
+def reading_warnings(source) -> WarningBox | None:
+    """The warning box of the briefing's first page; None when there is nothing to say.
+
+    ``source`` is a notebook's data (its ``reading_warnings``: the reading notes, the reject alert and the period's
+    notes, :func:`cchc_analysis.briefing_data.reading_warnings`) or a ``LoadResult`` (its notes and reject alert).
+    """
+    from cchc_analysis.briefing_data import reading_warnings as warning_lines
+
+    lines = getattr(source, "reading_warnings", None)
+    if lines is None:
+        lines = warning_lines(source)
+    return WarningBox("Lưu ý khi đọc dữ liệu", [str(line) for line in lines]) if lines else None
+
+
 def data_source(load, *, what: str = "Dữ liệu hồ sơ") -> Markdown:
     """Where the numbers come from: file, rows used, and «Dữ liệu mô phỏng» when synthetic."""
     a = load.accounting
@@ -96,11 +156,23 @@ def data_source(load, *, what: str = "Dữ liệu hồ sơ") -> Markdown:
 # quarterly briefing
 
 
+def omitted(d, kind: str) -> Markdown | None:
+    """The line saying why section ``kind`` (``ranking``, ``targets``, ``findings``, ``notice``) is left out, or
+    None when the section is shown (``d``: QuarterData or InspectionData)."""
+    text = getattr(d, "omitted", {}).get(kind)
+    return Markdown(text) if text else None
+
+
+def unit_heading(unit: str | None) -> str:
+    """« — Xã Tân Lập» after a title, or nothing when the file names no unit."""
+    return f" — {unit}" if unit else ""
+
+
 def quarter_title(q) -> Markdown:
     """Title and period line of the quarterly briefing (``q``: :class:`~cchc_analysis.briefing_data.QuarterData`)."""
     p = q.period
     lines = [
-        f"# Báo cáo tình hình giải quyết thủ tục hành chính — {p.label_vi}",
+        f"# Báo cáo tình hình giải quyết thủ tục hành chính{unit_heading(getattr(q, 'unit', None))} — {p.label_vi}",
         "",
         f"Kỳ báo cáo: từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}.",
     ]
@@ -151,11 +223,13 @@ def quarter_highlights(q) -> Markdown:
             "hạn): đã giải quyết được tính là đúng hạn, đang giải quyết được tính là trong hạn."
         )
     if pd.notna(r.get("online_rate")):
-        lines.append(
-            f"Tiếp nhận trực tuyến {fmt_pct(r['online_rate'])}; trực tuyến toàn trình "
-            f"**{fmt_pct(r['full_online_rate'], 2)}**{vs_rate('full_online_rate')}."
+        full = (
+            f"**{fmt_pct(r['full_online_rate'], 2)}**{vs_rate('full_online_rate')}"
+            if pd.notna(r.get("full_online_rate"))
+            else "không có dữ liệu"
         )
-    for _, t in q.progress.iterrows():
+        lines.append(f"Tiếp nhận trực tuyến {fmt_pct(r['online_rate'])}; trực tuyến toàn trình {full}.")
+    for _, t in (q.progress if q.progress is not None else pd.DataFrame(columns=["status"])).iterrows():
         lines.append(str(t["status"]))
     return Markdown(_bullets(lines))
 
@@ -172,18 +246,32 @@ def comparison_note(q) -> Markdown:
     )
 
 
-def rank_summary(trend: pd.DataFrame | None) -> Markdown:
-    """The latest rank and its change, or a note that there are no snapshots."""
+def rank_summary(trend: pd.DataFrame | None, omitted_text: str | None = None) -> Markdown:
+    """The latest rank and its change, or why there is none (``omitted_text``: no ranking file of the unit)."""
+    if omitted_text:
+        return Markdown(omitted_text)
     if trend is None or trend.empty:
         return Markdown("Chưa có số liệu xếp hạng theo Bộ chỉ số 766 cho kỳ này.")
     lines = [str(d) for d in trend["description"]]
     return Markdown(_bullets(lines))
 
 
-def targets_summary(progress: pd.DataFrame) -> Markdown:
+def targets_summary(progress: pd.DataFrame | None, omitted_text: str | None = None) -> Markdown:
+    """One bullet per target, or why there is none (``omitted_text``: no targets file of the unit)."""
+    if progress is None:
+        return Markdown(omitted_text or "Không có tệp mục tiêu.")
     if progress.empty:
         return Markdown("Không có mục tiêu nào trong tệp mục tiêu.")
     return Markdown(_bullets(str(s) for s in progress["status"]))
+
+
+def exploration_title(e) -> Markdown:
+    """Title of the analysts' notebook: the unit and the period explored (``e``: ExplorationData)."""
+    p = e.period
+    return Markdown(
+        f"# Khám phá dữ liệu hồ sơ{unit_heading(e.unit)}\n\n"
+        f"Hồ sơ từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}."
+    )
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -192,36 +280,77 @@ def targets_summary(progress: pd.DataFrame) -> Markdown:
 
 def inspection_title(d) -> Markdown:
     """Title of the inspection briefing with the notice's period (``d``: InspectionData)."""
+    from cchc_analysis.briefing_data import unit_label
+
     p = d.period
+    who = f"**Trung tâm Phục vụ hành chính công {unit_label(d.unit)}** — s" if d.unit else "S"
     return Markdown(
-        f"# Kết luận kiểm tra công vụ, cải cách hành chính năm {p.end.year}\n\n"
-        f"**Trung tâm Phục vụ hành chính công xã Đại Sơn, thành phố Hải Phòng** — số liệu giải quyết thủ tục "
-        f"hành chính từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}."
+        f"# Kết luận kiểm tra công vụ, cải cách hành chính năm {p.end.year}{unit_heading(d.unit)}\n\n"
+        f"{who}ố liệu giải quyết thủ tục hành chính từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}."
+    )
+
+
+def inspection_context(d) -> Markdown:
+    """Who inspected whom and what this briefing does; without the unit's notice, the line saying so."""
+    from cchc_analysis.briefing_data import unit_label
+
+    if d.figures is None:
+        return Markdown(
+            str(omitted(d, "notice"))
+            + " Báo cáo tính các tỷ lệ giải quyết thủ tục hành chính từ dữ liệu hồ sơ theo Biểu số 06/VPCP/KSTT."
+        )
+    return Markdown(
+        f"Đoàn kiểm tra công vụ, cải cách hành chính của UBND {unit_label(d.unit)} đã kiểm tra trực tiếp Trung "
+        "tâm Phục vụ hành chính công (PVHCC) và ban hành Thông báo kết luận. Thông báo ghi nhận kết quả giải "
+        "quyết thủ tục hành chính (TTHC), chỉ ra các tồn tại, hạn chế và giao yêu cầu khắc phục có thời hạn.\n\n"
+        "Báo cáo này làm ba việc: **tính lại mọi con số của Thông báo từ dữ liệu hồ sơ** và đặt cạnh con số in "
+        "trong văn bản; **đối chiếu** để chỉ ra chỗ các con số chưa khớp nhau; và **theo dõi** thứ hạng, mục "
+        "tiêu, thời hạn mà Thông báo đặt ra. Các văn bản làm căn cứ:"
+    )
+
+
+def rates_chart_title(d) -> str:
+    """The title of the rates chart: against the notice when there is one."""
+    return (
+        "Tỷ lệ tính lại từ dữ liệu so với Thông báo"
+        if d.figures is not None
+        else "Tỷ lệ giải quyết hồ sơ tính từ dữ liệu"
     )
 
 
 def inspection_highlights(d) -> Markdown:
     """What the notice says, recomputed: the headline figures with their numerators and denominators."""
     r = d.rates.iloc[0]
+
+    def known(*names: str) -> bool:
+        return all(pd.notna(r.get(n)) for n in names)
+
+    def share(rate: str, decimals: int, count: str | None = None, *, bold: bool = False) -> str:
+        if not known(rate):
+            return "không có dữ liệu"
+        value = f"**{fmt_pct(r[rate], decimals)}**" if bold else fmt_pct(r[rate], decimals)
+        return f"{fmt_int(r[count])}/{fmt_int(r['new'])} = {value}" if count and known(count) else value
+
     lines = [
         f"Tổng số hồ sơ tiếp nhận, giải quyết: **{fmt_int(r['in_scope'])}** hồ sơ.",
         f"Giải quyết trước hạn {fmt_int(r['early'])}/{fmt_int(r['resolved'])} hồ sơ, đạt "
         f"**{fmt_pct(r['early_rate'])}**; quá hạn {fmt_int(r['late'])} hồ sơ; đúng hạn {fmt_int(r['on_time'])}; "
         f"đang giải quyết {fmt_int(r['pending'])} (quá hạn {fmt_int(r['pending_overdue'])}).",
-        f"Tiếp nhận trực tuyến {fmt_pct(r['online_rate'], 0)}, số hóa {fmt_pct(r['digitization_rate'], 0)}, "
-        f"thanh toán trực tuyến {fmt_pct(r['online_payment_rate'], 0)}; tái sử dụng dữ liệu số hóa "
-        f"{fmt_int(r['data_reused'])}/{fmt_int(r['new'])} = {fmt_pct(r['reuse_rate'], 2)}.",
-        f"Trực tuyến toàn trình {fmt_int(r['full_online'])}/{fmt_int(r['new'])} = "
-        f"**{fmt_pct(r['full_online_rate'], 2)}**; trực tuyến một phần {fmt_int(r['partial_online'])}/"
-        f"{fmt_int(r['new'])} = {fmt_pct(r['partial_online_rate'], 2)}.",
+        f"Tiếp nhận trực tuyến {share('online_rate', 0)}, số hóa {share('digitization_rate', 0)}, "
+        f"thanh toán trực tuyến {share('online_payment_rate', 0)}; tái sử dụng dữ liệu số hóa "
+        f"{share('reuse_rate', 2, 'data_reused')}.",
+        f"Trực tuyến toàn trình {share('full_online_rate', 2, 'full_online', bold=True)}; trực tuyến một phần "
+        f"{share('partial_online_rate', 2, 'partial_online')}.",
     ]
     if pd.notna(r.get("complaint")):
         lines.append(f"Hồ sơ có phản ánh, kiến nghị: {fmt_int(r['complaint'])}.")
     return Markdown(_bullets(lines))
 
 
-def legal_basis(frame: pd.DataFrame) -> Markdown:
-    """The documents the inspection rests on, from ``data/notice_2026/legal_basis.csv``."""
+def legal_basis(frame: pd.DataFrame | None) -> Markdown | None:
+    """The documents the inspection rests on, from ``data/notice_2026/legal_basis.csv`` (None: nothing shown)."""
+    if frame is None:
+        return None
     lines = []
     for _, row in frame.iterrows():
         issued = str(row.get("issued") or "").strip()
@@ -230,21 +359,26 @@ def legal_basis(frame: pd.DataFrame) -> Markdown:
     return Markdown(_bullets(lines))
 
 
-def reconciliation_summary(checks: pd.DataFrame, explanations: pd.DataFrame) -> Markdown:
-    """How many reported figures hold, and what the data put in each gap."""
+def reconciliation_summary(
+    checks: pd.DataFrame, explanations: pd.DataFrame, *, synthetic: bool = False
+) -> Markdown:
+    """How many reported figures hold, and what the data put in each gap (labelled «Dữ liệu mô phỏng» when the
+    dossiers are synthetic: the gaps' numbers then come from the generator, not from the real notice)."""
     counts = checks["status"].value_counts()
     head = (
         f"Đối chiếu {fmt_int(len(checks))} phép kiểm tra: {fmt_int(counts.get('OK', 0))} khớp, "
         f"{fmt_int(counts.get('WARNING', 0))} cần làm rõ, {fmt_int(counts.get('ERROR', 0))} sai lệch."
     )
     lines = [str(t) for t in explanations["text"]] if len(explanations) else []
+    if lines and synthetic:
+        lines = [f"*{SYNTHETIC_NOTE_VI}:* {line}" for line in lines]
     return Markdown(head + ("\n\n" + _bullets(lines) if lines else ""))
 
 
-def rank_fall(trend: pd.DataFrame) -> Markdown:
+def rank_fall(trend: pd.DataFrame | None, omitted_text: str | None = None) -> Markdown:
     """The rank change between the first and the last snapshot, in places and in percentiles."""
     if trend is None or len(trend) < 2:
-        return rank_summary(trend)
+        return rank_summary(trend, omitted_text)
     first, last = trend.iloc[0], trend.iloc[-1]
     days = (pd.Timestamp(last["date"]) - pd.Timestamp(first["date"])).days
     text = (
@@ -257,8 +391,11 @@ def rank_fall(trend: pd.DataFrame) -> Markdown:
     return Markdown(text)
 
 
-def what_if_summary(result: dict, trend: pd.DataFrame | None = None) -> Markdown:
-    """The 766 what-if in words, with what it cannot say (ranks need the other units' scores)."""
+def what_if_summary(result: dict | None, trend: pd.DataFrame | None = None) -> Markdown | None:
+    """The 766 what-if in words, with what it cannot say (ranks need the other units' scores); None without a
+    target to ask about."""
+    if result is None:
+        return None
     text = str(result["message"])
     if pd.isna(result.get("rank_after")):
         text += (
@@ -269,6 +406,9 @@ def what_if_summary(result: dict, trend: pd.DataFrame | None = None) -> Markdown
 
 
 def days_left_note(d) -> Markdown:
+    """How the days left are counted; without the unit's findings file, the line saying so."""
+    if getattr(d, "findings", None) is None:
+        return omitted(d, "findings") or Markdown("")
     return Markdown(
         f"Số ngày còn lại tính từ ngày chốt số liệu ({fmt_date(d.as_of)}) và tính đến ngày lập báo cáo "
         f"({fmt_date(d.today)}); hạn «trước ngày D» được tính đến hết ngày liền trước D."

@@ -555,10 +555,15 @@ def count_dossiers(
         kept = np.arange(1)
         keys = {}
     missing = np.ones(len(kept), dtype=bool)
+    unknown = dict.fromkeys(COUNT_COLUMNS, ~missing)
+    if counts["full_online"] is not None and not _online_level_known(dossiers["channel"]):
+        # Online dossiers, none of them with a level (a file without its level column, e.g. the portal's MucDo):
+        # like an absent column, the full / partial online counts are unknown, not 0.
+        unknown = unknown | {"full_online": missing, "partial_online": missing}
     columns_out = {
         name: pd.arrays.IntegerArray(np.zeros(len(kept), np.int64), missing)
         if counts[name] is None
-        else pd.arrays.IntegerArray(counts[name][kept].astype(np.int64), ~missing)
+        else pd.arrays.IntegerArray(counts[name][kept].astype(np.int64), unknown[name])
         for name in COUNT_COLUMNS
     }
     result = pd.DataFrame({**{c: keys[c] for c in columns}, **columns_out}, index=pd.RangeIndex(len(kept)))
@@ -566,6 +571,12 @@ def count_dossiers(
         result = _sort_by_key(result, columns)
     check_identities(result)  # every count table passes here: a failure is a bug, never a printed figure
     return result
+
+
+def _online_level_known(channel: pd.Series) -> bool:
+    """Whether a file tells the online level: some dossier is full-process or partial online, or none is online."""
+    present = {str(v) for v in channel.unique() if not pd.isna(v)}  # on a categorical: from its codes, fast
+    return bool(present & {"full_online", "partial_online"} or not present & set(ONLINE_CHANNELS))
 
 
 def _sort_by_key(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

@@ -12,12 +12,16 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cchc_analysis.formatting import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
 from cchc_analysis.rates import IDENTITIES, RATE_DEFINITIONS
 from cchc_analysis.schema import COLUMN_LABELS_VI, SYNTHETIC_NOTE_VI, label
+
+if TYPE_CHECKING:
+    from cchc_analysis.narrative import Markdown
 
 #: How the keys of the notice's reported-figures file map to what the dossier data measure.
 #: Keys that are already a count or rate name (``early``, ``reuse_rate``…) need no entry.
@@ -231,7 +235,7 @@ _SHORT_HEADERS: dict[str, str] = {
 
 
 def timeliness_table(
-    counts: pd.DataFrame,
+    counts: pd.DataFrame | None,
     by: str | Sequence[str] | None = None,
     *,
     caption: str | None = None,
@@ -239,12 +243,19 @@ def timeliness_table(
     extra: Sequence[str] = ("on_time_rate",),
     max_rows: int | None = None,
     note: str | None = None,
-) -> Table:
+) -> Table | Markdown:
     """Biểu 06 counts per group (largest first), with a total row when there are several groups.
 
     ``extra`` adds rate columns (from ``processing_rates``). With ``max_rows`` only the largest groups are listed
     and a note says how many were left out (the total row still counts them all).
+
+    ``counts`` None (the file has no column to group by): the line «Tệp không có cột … nên phần theo …
+    được bỏ qua.» (:func:`cchc_analysis.narrative.absent_section`) instead.
     """
+    if counts is None:  # the file has no column to group by: one line instead of the table
+        from cchc_analysis.narrative import absent_section
+
+        return absent_section(by or "field")
     from cchc_analysis.rates import add_rates
 
     columns = (
@@ -364,9 +375,10 @@ def figures_against_data(
     Returns
     -------
     DataFrame
-        ``key, label, printed, computed, computed_text, source, matches``: ``printed`` as the document prints it
-        (``99,6 %``), ``computed_text`` the data's value at the same number of decimals, ``matches`` whether the
-        two texts are equal (NA when the data cannot give the figure).
+        ``key, label, printed, computed, computed_text, source, matches, taken``: ``printed`` as the document
+        prints it (``99,6 %``), ``computed_text`` the data's value at the same number of decimals, ``matches``
+        whether the two texts are equal (NA when the dossiers cannot give the figure), ``taken`` True for a
+        figure read back from the ranking file typed from the same document (ranks): shown, never a match.
     """
     row = rates.iloc[0]
     records = []
@@ -376,6 +388,7 @@ def figures_against_data(
         printed = f["value_text"] + (" %" if f["is_percent"] else "")
         measure = figure_measure(key)
         computed, text, source = float("nan"), MISSING, "không tính được từ dữ liệu hồ sơ"
+        taken = False  # read back from a file typed from the same document: shown, never a match
         if measure is not None and measure in row.index and pd.notna(row[measure]):
             computed = float(row[measure])
             source = (
@@ -390,13 +403,15 @@ def figures_against_data(
                 text = f"{fmt_int(computed)}/{fmt_int(match['n_units'].iloc[0])}"
                 printed = f"{printed}/{fmt_int(match['n_units'].iloc[0])}"
                 source = f"tệp xếp hạng, ngày {fmt_date(day)}"
+                taken = True
         elif trend is not None and key == "units_ranked" and trend["n_units"].notna().any():
             computed = float(trend["n_units"].dropna().iloc[-1])
             text = fmt_int(computed)
             source = "tệp xếp hạng"
+            taken = True
         if f["is_percent"] is False and text != MISSING and not key.startswith("rank_"):
             printed = fmt_int(f["value"])
-        matches = pd.NA if text == MISSING else text == printed
+        matches = pd.NA if text == MISSING or taken else text == printed
         records.append(
             {
                 "key": key,
@@ -406,6 +421,7 @@ def figures_against_data(
                 "computed_text": text,
                 "source": source,
                 "matches": matches,
+                "taken": taken,
             }
         )
     frame = pd.DataFrame(records)
@@ -423,15 +439,23 @@ def reported_rates(figures: pd.DataFrame) -> dict[str, float]:
     return out
 
 
+#: The verdict of a figure read back from a file typed from the same document (ranks): not a match.
+TAKEN_FROM_NOTICE = "Lấy từ thông báo, không tính lại được từ hồ sơ"
+
+
 def figures_table(comparison: pd.DataFrame, *, synthetic: bool = False, caption: str | None = None) -> Table:
     """:func:`figures_against_data` for the reader: printed value, recomputed value, and whether they agree."""
     verdict = {True: "Khớp", False: "Khác", pd.NA: "Không tính được"}
+    taken = comparison["taken"] if "taken" in comparison else pd.Series(False, index=comparison.index)
     shown = pd.DataFrame(
         {
             "Số liệu": comparison["label"],
             "Thông báo ghi": comparison["printed"],
             "Tính lại": comparison["computed_text"],
-            "Kết quả": [verdict[pd.NA] if pd.isna(m) else verdict[bool(m)] for m in comparison["matches"]],
+            "Kết quả": [
+                TAKEN_FROM_NOTICE if t else verdict[pd.NA] if pd.isna(m) else verdict[bool(m)]
+                for m, t in zip(comparison["matches"], taken, strict=True)
+            ],
             "Nguồn tính lại": comparison["source"],
         }
     )

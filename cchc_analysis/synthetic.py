@@ -26,11 +26,10 @@ import io
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -327,21 +326,44 @@ BUNDLED_NOTICE_FILE = "data/synthetic/dossiers_dai_son_2026_mo_phong.csv"
 NOTICE_START = date(2026, 1, 1)
 NOTICE_END = date(2026, 4, 13)
 
-#: The aggregates of the inspection notice that the sample reproduces exactly (SPEC §6).
-NOTICE_TARGETS: Mapping[str, int] = MappingProxyType(
-    {
-        "dossiers": 3099,
-        "resolved": 3080,
-        "early": 3067,
-        "on_time": 11,
-        "late": 2,
-        "pending_within": 19,
-        "full_online": 923,
-        "partial_online": 2176,
-        "data_reused": 3092,
-        "complaint": 2,
+#: The notice's printed figures (``data/notice_2026/reported_figures.csv``), the one source of the sample's totals.
+NOTICE_FIGURES = Path(__file__).resolve().parent.parent / "data" / "notice_2026" / "reported_figures.csv"
+
+
+def notice_targets(path: str | Path = NOTICE_FIGURES) -> dict[str, int]:
+    """The aggregates the notice sample reproduces exactly (SPEC §6): the notice's printed counts, read from
+    ``path``, and the counts derived from them, here and only here.
+
+    Printed: received, resolved, early, late, petitions. Derived: on time = resolved − early − late; pending =
+    received − resolved; full-process online = the printed rate × received, rounded; partial online = the rest
+    of the (all online) receipts; data reused = the count nearest the printed reuse rate (99,78 % is not
+    attainable over 3.099: 3.092 gives 99,77 %).
+
+    Examples
+    --------
+    >>> t = notice_targets()
+    >>> t["on_time"], t["pending_within"], t["full_online"], t["partial_online"], t["data_reused"]
+    (11, 19, 923, 2176, 3092)
+    """
+    from cchc_analysis.reported import read_reported_figures
+
+    figures = read_reported_figures(path).set_index("key")["value"].astype(float)
+    received, resolved = int(figures["received"]), int(figures["resolved"])
+    early, late = int(figures["early"]), int(figures["late"])
+    full_online = round(float(figures["full_online_rate"]) / 100 * received)
+    return {
+        "dossiers": received,
+        "resolved": resolved,
+        "early": early,
+        "on_time": resolved - early - late,
+        "late": late,
+        "pending_within": received - resolved,
+        "full_online": full_online,
+        "partial_online": received - full_online,
+        "data_reused": round(float(figures["reuse_rate"]) / 100 * received),
+        "complaint": int(figures["petitions"]),
     }
-)
+
 
 #: Officers as pseudonymous codes (never names), by the field they are assigned to (the notice: "phân công nhiệm
 #: vụ cụ thể cho ... công chức phụ trách từng lĩnh vực").
@@ -428,7 +450,7 @@ def generate_notice_sample(seed: int = NOTICE_SEED) -> pd.DataFrame:
     (3099, 923)
     """
     rng = np.random.default_rng(seed)
-    t = NOTICE_TARGETS
+    t = notice_targets()
     n = t["dossiers"]
     cal = working_days(NOTICE_START, date(NOTICE_END.year, 12, 31))
     cutoff_idx = int(np.searchsorted(cal, np.datetime64(NOTICE_END, "D")))

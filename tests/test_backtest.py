@@ -17,29 +17,39 @@ from cchc_analysis.cli import main
 from cchc_analysis.formatting import fmt_int, fmt_pct
 from cchc_analysis.loaders import load_dossiers
 from cchc_analysis.rates import check_identities, processing_rates
+from cchc_analysis.reported import read_reported_figures
+from cchc_analysis.synthetic import NOTICE_FIGURES, notice_targets
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "synthetic" / "dossiers_dai_son_2026_mo_phong.csv"
 
-NOTICE = {
-    "in_scope": 3099,
-    "new": 3099,
-    "carried_over": 0,
-    "new_online": 3099,
-    "new_in_person_postal": 0,
-    "resolved": 3080,
-    "early": 3067,
-    "on_time": 11,
-    "late": 2,
-    "pending": 19,
-    "pending_within": 19,
-    "pending_overdue": 0,
-    "full_online": 923,
-    "partial_online": 2176,
-    "digitized": 3099,
-    "data_reused": 3092,
-    "complaint": 2,
-}
+
+def _notice() -> dict[str, int]:
+    """The notice's counts: printed ones from data/notice_2026/reported_figures.csv, the others derived from them
+    in one place (:func:`cchc_analysis.synthetic.notice_targets`)."""
+    t = notice_targets()
+    return {
+        "in_scope": t["dossiers"],
+        "new": t["dossiers"],
+        "carried_over": 0,
+        "new_online": t["dossiers"],  # the notice prints 100 % online receipt
+        "new_in_person_postal": 0,
+        "resolved": t["resolved"],
+        "early": t["early"],
+        "on_time": t["on_time"],
+        "late": t["late"],
+        "pending": t["pending_within"],
+        "pending_within": t["pending_within"],
+        "pending_overdue": 0,
+        "full_online": t["full_online"],
+        "partial_online": t["partial_online"],
+        "digitized": t["dossiers"],  # 100 % digitised
+        "data_reused": t["data_reused"],
+        "complaint": t["complaint"],
+    }
+
+
+NOTICE = _notice()
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +60,7 @@ def loaded():
 def test_sample_is_marked_synthetic_and_fully_loaded(loaded):
     assert loaded.synthetic
     a = loaded.accounting
-    assert (a.read, a.loaded, a.excluded, a.rejected) == (3099, 3099, 0, 0)
+    assert (a.read, a.loaded, a.excluded, a.rejected) == (NOTICE["new"], NOTICE["new"], 0, 0)
 
 
 def test_counts_equal_the_notice(loaded):
@@ -62,15 +72,25 @@ def test_counts_equal_the_notice(loaded):
 
 
 def test_rates_print_as_in_the_notice(loaded):
+    """Each printed rate of reported_figures.csv, recomputed and printed at its own precision, reads the same —
+    except the reuse rate, whose printed 99,78 % no whole number of dossiers over 3.099 gives."""
     table = processing_rates(loaded.dossiers, "01/01/2026", "13/04/2026")
     row = {c: table[c].iloc[0] for c in table}
-    assert fmt_int(row["in_scope"]) == "3.099"
-    assert fmt_pct(row["early_rate"], 1) == "99,6 %"
-    assert fmt_pct(row["full_online_rate"], 2) == "29,78 %"
-    assert fmt_pct(row["online_rate"], 0) == "100 %"
-    assert fmt_pct(row["digitization_rate"], 0) == "100 %"
-    assert fmt_pct(row["online_payment_rate"], 0) == "100 %"
-    assert fmt_pct(row["reuse_rate"], 2) == "99,77 %"  # the notice prints 99,78 %: not attainable over 3.099
+    printed = read_reported_figures(NOTICE_FIGURES).set_index("key")
+    assert fmt_int(row["in_scope"]) == fmt_int(printed.loc["received", "value"])
+    rates = {
+        "early_rate": "early_rate",
+        "full_online_rate": "full_online_rate",
+        "online_receipt_rate": "online_rate",
+        "digitization_rate": "digitization_rate",
+        "online_payment_rate": "online_payment_rate",
+    }
+    for key, rate in rates.items():
+        figure = printed.loc[key]
+        assert fmt_pct(row[rate], int(figure["decimals"])) == figure["value_text"] + " %", key
+    reuse = printed.loc["reuse_rate"]
+    assert fmt_pct(row["reuse_rate"], int(reuse["decimals"])) != reuse["value_text"] + " %"
+    assert row["data_reused"] == NOTICE["data_reused"]  # the nearest attainable count
 
 
 def test_cli_json_gives_the_notice_figures(capsys):
@@ -78,11 +98,11 @@ def test_cli_json_gives_the_notice_figures(capsys):
     assert code == 0
     document = json.loads(capsys.readouterr().out)
     assert document["period"] == {"from": "2026-01-01", "to": "2026-04-13"}
-    assert document["rows"] == {"read": 3099, "loaded": 3099, "excluded": 0, "rejected": 0}
+    assert document["rows"] == {"read": NOTICE["new"], "loaded": NOTICE["new"], "excluded": 0, "rejected": 0}
     assert len(document["groups"]) == 1 and document["groups"][0]["key"] == {}
     counts, rates = document["groups"][0]["counts"], document["groups"][0]["rates"]
     assert {k: counts[k] for k in NOTICE} == NOTICE
-    assert rates["early_rate"] == 3067 / 3080
-    assert rates["full_online_rate"] == 923 / 3099
+    assert rates["early_rate"] == NOTICE["early"] / NOTICE["resolved"]
+    assert rates["full_online_rate"] == NOTICE["full_online"] / NOTICE["new"]
     assert rates["online_rate"] == rates["digitization_rate"] == rates["online_payment_rate"] == 1.0
     assert document["synthetic"] is True and document["note"] == "Dữ liệu mô phỏng"

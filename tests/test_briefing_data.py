@@ -77,7 +77,7 @@ def test_quarter_of_the_bundled_sample_compares_with_the_previous_quarter():
     assert q.previous_rates is not None and "cùng tệp" in q.previous_source
     assert int(q.previous_rates["new"].iloc[0]) + int(q.rates["new"].iloc[0]) == 3099
     title = str(narrative.quarter_title(q))
-    assert title.startswith("# Báo cáo tình hình giải quyết thủ tục hành chính — Quý II/2026")
+    assert title.startswith("# Báo cáo tình hình giải quyết thủ tục hành chính — Xã Đại Sơn — Quý II/2026")
     assert "13/04/2026" in title and "Quý I/2026" in title
     assert "so với Quý I/2026" in str(narrative.quarter_highlights(q))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cchc_analysis import charts, rates, synthetic
+from cchc_analysis import charts, rates
 
 
 @pytest.mark.parametrize(
@@ -12,7 +12,6 @@ from cchc_analysis import charts, rates, synthetic
     [
         (rates.RATE_DEFINITIONS, "early_rate"),
         (charts.STYLE, "font.size"),
-        (synthetic.NOTICE_TARGETS, "dossiers"),
     ],
 )
 def test_shared_tables_cannot_be_changed(table, key):

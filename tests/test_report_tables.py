@@ -109,9 +109,15 @@ def test_every_notice_figure_beside_the_data(notice):
     assert by_key.loc["reuse_rate", "computed_text"] == "99,77 %"
     assert not by_key.loc["reuse_rate", "matches"]
     assert by_key.loc["partial_online_rate", "computed_text"] == "70,22 %"
-    assert comparison["matches"].isna().sum() == 0  # every figure of the notice is recomputed
+    # Every figure the dossiers can give is recomputed; the ranks are read back from the notice, never a match.
+    ranks = comparison["key"].str.startswith("rank_") | comparison["key"].eq("units_ranked")
+    assert comparison.loc[~ranks, "matches"].notna().all()
+    assert comparison.loc[ranks, "matches"].isna().all() and comparison.loc[ranks, "taken"].all()
     table = report_tables.figures_table(comparison, synthetic=True)
-    assert set(table.shown["Kết quả"]) == {"Khớp", "Khác"}
+    assert set(table.shown["Kết quả"]) == {"Khớp", "Khác", report_tables.TAKEN_FROM_NOTICE}
+    verdicts = dict(zip(comparison["key"], table.shown["Kết quả"], strict=True))
+    for key in ("rank_2026_03_12", "rank_2026_04_15", "units_ranked"):
+        assert verdicts[key] == "Lấy từ thông báo, không tính lại được từ hồ sơ"
     classes = dict(zip(comparison["key"], table.row_classes, strict=True))
     assert classes["received"] == "cchc-status-ok" and classes["reuse_rate"] == "cchc-status-warning"
 

@@ -35,6 +35,7 @@ from cchc_analysis.loaders.parquet import (
 )
 from cchc_analysis.loaders.sniffing import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, _RawTable
 from cchc_analysis.loaders.title import stated_as_of
+from cchc_analysis.loaders.unit_name import unit_name
 from cchc_analysis.loaders.vocabulary import (
     Vocabulary,
     _convert,
@@ -373,6 +374,7 @@ def load_dossiers(
     officer_names: bool = False,
     vocabulary: str | Path | Iterable[str | Path] | Vocabulary | None = None,
     month_first_cells: bool = False,
+    unit: str | None = None,
 ) -> LoadResult:
     """Load a dossier export (CSV, Excel or Parquet) into the canonical dossier frame.
 
@@ -412,6 +414,9 @@ def load_dossiers(
         Undo a day/month swap (``--month-first``): a workbook's date cells are read with day and month exchanged
         (its text cells as they are); a text file's ``nn/nn/yyyy`` dates are read month first. Without it, a
         date column that looks month first is refused (:func:`~cchc_analysis.loaders.dates.date_order_problem`).
+    unit : str, optional
+        The unit the file is about (``--unit``); by default the single value of the unit column, else the unit
+        the title rows name («UBND XÃ TÂN LẬP»), see :mod:`cchc_analysis.loaders.unit_name`.
 
     Returns
     -------
@@ -451,6 +456,7 @@ def load_dossiers(
             known_ids,
             officer_names,
             month_first_cells,
+            unit,
         )
 
 
@@ -467,6 +473,7 @@ def _load_file(
     known_ids: KnownIds | Iterable[str] | None,
     officer_names: bool,
     month_first_cells: bool = False,
+    unit: str | None = None,
 ) -> LoadResult:
     suffix = path.suffix.lower()
     supported = CSV_EXTENSIONS | EXCEL_EXTENSIONS | PARQUET_EXTENSIONS
@@ -533,6 +540,7 @@ def _load_file(
         ],
         stated_total=stated_total,
         as_of=_title_as_of(raw.title_lines),
+        unit_name=unit_name(dossiers, raw.title_lines, unit),
     )
 
 

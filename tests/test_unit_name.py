@@ -145,7 +145,9 @@ def test_absent_columns_say_no_data_never_zero(tmp_path):
 
 
 def test_reading_warnings_box_on_the_first_page():
-    rejects = pd.DataFrame({"reason": ["Không nhận ra trạng thái hồ sơ"] * 382})
+    rejects = pd.DataFrame(
+        {"reason_code": ["unknown_status"] * 382, "reason": ["Không nhận ra trạng thái hồ sơ"] * 382}
+    )
     alert = reject_alert(RowAccounting(1500, 1118, 0, 382), rejects)
     assert alert.startswith("Cảnh báo: 382/1.500 dòng bị từ chối (25,5 %)")
     assert reject_alert(RowAccounting(1500, 1490, 0, 10), rejects) is None

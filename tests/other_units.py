@@ -14,7 +14,8 @@ Portal (DVCQG) sync would:
   MaHoSo, NgayTiepNhan, NgayHenTra, NgayKetThucXuLy as ``yyyyMMddHHmmss``, KenhThucHien 1/2/3, MucDo 4/3/2,
   TrangThaiHoSo codes, DuocThanhToanTrucTuyen 0–3 …);
 - **columns**: all, all but the source system (``"no_system"``), or the required ones only (``"required"``);
-  personal data (names, CCCD, phones, addresses) always, which must never reach an output;
+  personal data (names, CCCD, phones, addresses) always, which must never reach an output — recognisably fake
+  like the package's own test data: CCCD with the non-existent province code 000, phones 0999…, «Giả Định» places;
 - status words one-stop systems print («Đã có kết quả», «Đã trả kết quả», «Đang xử lý», «Chờ bổ sung») or the
   DVCQG names, blank due dates (procedures without a fixed deadline), a note cell of 250 lines, rows of other
   statuses (some never received: DVCQG 1 and 3), and the day/month swap of a spreadsheet saved with US settings
@@ -116,7 +117,7 @@ FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "B�
 MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Thu", "Quang", "Ngọc", "Hữu", "Thanh", "Xuân")
 GIVEN = ("An", "Bình", "Chi", "Dũng", "Giang", "Hạnh", "Khoa", "Lan", "Mai", "Nam", "Oanh", "Phúc", "Quyên")
 GIVEN += ("Sơn", "Tâm", "Uyên", "Vinh", "Xuyến", "Yến", "Thắng", "Hương", "Toàn", "Nhung", "Lộc", "Trâm")
-STREETS = ("Lạch Tray", "Trần Nguyên Hãn", "Cầu Đất", "Lán Bè", "Hàng Kênh", "Chợ Con", "Đà Nẵng", "Tô Hiệu")
+STREETS = ("Giả Định", "Thử Nghiệm", "Mẫu Một", "Mẫu Hai")  # fake, like the CCCD and phone numbers
 
 
 # --- the records ---------------------------------------------------------------------------------------------------
@@ -268,9 +269,9 @@ def make_records(
             "complaint": rng.random() < 0.02,
             "home_delivery": rng.random() < 0.04,
             "applicant": _person(rng),
-            "cccd": f"031{rng.randrange(10**8, 10**9)}",
-            "phone": f"09{rng.randrange(10**7, 10**8)}",
-            "address": f"Số {rng.randrange(2, 300)} đường {rng.choice(STREETS)}, tổ {rng.randrange(1, 40)}",
+            "cccd": f"000{rng.randrange(10**8, 10**9)}",  # province code 000 does not exist: recognisably fake
+            "phone": f"0999{rng.randrange(10**5, 10**6)}",
+            "address": f"Số {rng.randrange(2, 300)} đường {rng.choice(STREETS)}, thôn Giả Định {rng.randrange(1, 40)}",
             "note": None,
         }
         records.append(record)

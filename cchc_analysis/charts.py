@@ -440,6 +440,10 @@ def timeliness_chart(
 # channels
 
 
+#: The line under a channel chart when the file tells no online level (full-process or partial) at all.
+LEVEL_UNKNOWN_VI = "Tệp không cho biết mức độ dịch vụ (toàn trình / một phần) nên không tách được hồ sơ trực tuyến toàn trình."
+
+
 def channel_chart(
     counts: pd.DataFrame | None,
     *,
@@ -474,18 +478,28 @@ def channel_chart(
         if blank:
             values["in_person"] += blank  # DVCQG: a blank channel is in person
         names = {c: CHANNEL_LABELS_VI[c] for c in CHANNELS}
-        keys = [c for c in CHANNELS if values[c] > 0 or c in ("full_online", "partial_online", "in_person")]
+        levels_known = values["full_online"] + values["partial_online"] > 0 or not values["online"]
+        always = ("full_online", "partial_online", "in_person") if levels_known else ("in_person",)
+        keys = [c for c in CHANNELS if values[c] > 0 or c in always]
+        if not levels_known:  # absent is unknown: no «0 hồ sơ toàn trình» when the file gives no level at all
+            note = " ".join(filter(None, [note, LEVEL_UNKNOWN_VI]))
     else:
         row = counts.iloc[0]
+        if pd.isna(row.get("full_online")) and pd.notna(row.get("new_online")):
+            note = " ".join(filter(None, [note, LEVEL_UNKNOWN_VI]))
+
+        def count(name: str) -> float:
+            value = row.get(name)
+            return 0.0 if value is None or pd.isna(value) else float(value)
+
         values = {
-            "full_online": float(row.get("full_online", 0) or 0),
-            "partial_online": float(row.get("partial_online", 0) or 0),
-            "online": float((row.get("new_online", 0) or 0) - (row.get("full_online", 0) or 0))
-            - float(row.get("partial_online", 0) or 0),
-            "new_in_person_postal": float(row.get("new_in_person_postal", 0) or 0),
+            "full_online": count("full_online"),
+            "partial_online": count("partial_online"),
+            "online": count("new_online") - count("full_online") - count("partial_online"),
+            "new_in_person_postal": count("new_in_person_postal"),
         }
         names = {**CHANNEL_LABELS_VI, "new_in_person_postal": "Trực tiếp, bưu chính"}
-        keys = [k for k in values if values[k] > 0 or k != "online"]
+        keys = [k for k in values if values[k] > 0 or (k != "online" and pd.notna(row.get(k, 0)))]
     total = sum(values[k] for k in keys)
     fig, (ax,) = _new_chart(_bar_height(len(keys)) + 0.2)
     with mpl.rc_context(STYLE):
@@ -612,6 +626,12 @@ def rate_by_group_chart(
         from cchc_analysis.narrative import absent_section
 
         return absent_section(by or "field")
+    if pd.to_numeric(rates[rate], errors="coerce").isna().all():  # unknown everywhere: no empty bars
+        from cchc_analysis.narrative import Markdown
+
+        return Markdown(
+            f"Không có dữ liệu để tính {label(rate).lower()} theo nhóm nên biểu đồ này được bỏ qua."
+        )
     columns = _group_columns(rates, by)
     frame = rates.copy()
     if len(frame) > max_groups:

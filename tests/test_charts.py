@@ -142,6 +142,25 @@ def test_channel_chart_counts_and_shares():
     assert "2.000 hồ sơ · 64,54 %" in texts
 
 
+def test_channel_chart_without_any_online_level_shows_no_zero_full_online():
+    # 2 online dossiers whose level the file never gives, 3 in person: «0 hồ sơ toàn trình» would be a guess.
+    counts = _counts(channel=["online", "in_person"], new=[2, 3])
+    chart = charts.channel_chart(counts)
+    texts = _texts(chart)
+    assert "Trực tuyến toàn trình" not in texts and "Trực tuyến một phần" not in texts
+    assert "2 hồ sơ · 40,00 %" in texts and "3 hồ sơ · 60,00 %" in texts
+    assert charts.LEVEL_UNKNOWN_VI in " ".join(texts)
+
+
+def test_rate_by_group_chart_of_an_unknown_rate_is_one_line(by_field):
+    unknown = by_field.assign(full_online_rate=float("nan"))
+    line = charts.rate_by_group_chart(unknown, "full_online_rate", "field")
+    assert (
+        str(line)
+        == "Không có dữ liệu để tính tỷ lệ trực tuyến toàn trình theo nhóm nên biểu đồ này được bỏ qua."
+    )
+
+
 def test_rates_chart_against_100_percent_target_and_report(by_field):
     overall = add_rates(by_field.drop(columns="field").sum().to_frame().T.astype("Int64"))
     fig = charts.rates_chart(

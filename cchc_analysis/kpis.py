@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.dossier_ids import KnownIds
-from cchc_analysis.errors import InputError, NotADossierExport
+from cchc_analysis.errors import NotADossierExport
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct
 from cchc_analysis.loaders import (
     DataPeriod,
@@ -35,7 +35,7 @@ from cchc_analysis.loaders import (
     load_vocabulary,
     received_span_hint,
 )
-from cchc_analysis.loaders.folders import skipped_note
+from cchc_analysis.loaders.folders import no_readable_export, skipped_note
 from cchc_analysis.periods import Period, parse_day, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
@@ -222,11 +222,7 @@ def _read_all(
                 raise
             notes.append(skipped_note(listing, f, error))
     if not results:
-        raise InputError(
-            "Thư mục không có tệp danh sách hồ sơ nào đọc được — " + " ".join(notes),
-            "The folder holds no readable dossier export",
-            file=listing.folder,
-        )
+        raise no_readable_export(listing, notes)
     single = kept[0] if kept else None
     return _Pass(period, results, counts, span[0], single, n_parts, notes)
 

@@ -106,6 +106,15 @@ def list_dossier_files(path: str | Path) -> FolderListing:
     return FolderListing(files, notes, p)
 
 
+def no_readable_export(listing: FolderListing, notes: list[str]) -> InputError:
+    """The error for a folder none of whose files is a dossier export (the notes name the files skipped)."""
+    return InputError(
+        "Thư mục không có tệp danh sách hồ sơ nào đọc được — " + " ".join(notes),
+        "The folder holds no readable dossier export",
+        file=listing.folder,
+    )
+
+
 def skipped_note(listing: FolderListing, path: Path, error: NotADossierExport) -> str:
     """The note for a file of a folder that is not a dossier export."""
     return f"Bỏ qua tệp «{listing.name(path)}»: không phải tệp danh sách hồ sơ ({error.message_vi})."
@@ -154,11 +163,7 @@ def load_path(
                 raise
             notes.append(skipped_note(listing, f, error))
     if not results:
-        raise InputError(
-            "Thư mục không có tệp danh sách hồ sơ nào đọc được — " + " ".join(notes),
-            "The folder holds no readable dossier export",
-            file=listing.folder,
-        )
+        raise no_readable_export(listing, notes)
     return combine_results(results, listing.folder, notes)
 
 

@@ -451,7 +451,10 @@ def figures_table(comparison: pd.DataFrame, *, synthetic: bool = False, caption:
         {
             "Số liệu": comparison["label"],
             "Thông báo ghi": comparison["printed"],
-            "Tính lại": comparison["computed_text"],
+            # a figure read back from a file typed from the notice is not a recomputation: no value beside it
+            "Tính lại": [
+                MISSING if t else c for c, t in zip(comparison["computed_text"], taken, strict=True)
+            ],
             "Kết quả": [
                 TAKEN_FROM_NOTICE if t else verdict[pd.NA] if pd.isna(m) else verdict[bool(m)]
                 for m, t in zip(comparison["matches"], taken, strict=True)

@@ -116,8 +116,11 @@ def test_every_notice_figure_beside_the_data(notice):
     table = report_tables.figures_table(comparison, synthetic=True)
     assert set(table.shown["Kết quả"]) == {"Khớp", "Khác", report_tables.TAKEN_FROM_NOTICE}
     verdicts = dict(zip(comparison["key"], table.shown["Kết quả"], strict=True))
+    recomputed = dict(zip(comparison["key"], table.shown["Tính lại"], strict=True))
     for key in ("rank_2026_03_12", "rank_2026_04_15", "units_ranked"):
         assert verdicts[key] == "Lấy từ thông báo, không tính lại được từ hồ sơ"
+        assert recomputed[key] == report_tables.MISSING  # nothing shown as if recomputed
+    assert recomputed["received"] == "3.099"
     classes = dict(zip(comparison["key"], table.row_classes, strict=True))
     assert classes["received"] == "cchc-status-ok" and classes["reuse_rate"] == "cchc-status-warning"
 

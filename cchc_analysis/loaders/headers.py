@@ -167,7 +167,7 @@ def _plan_headers(headers: list[str], file: object, *, check_duplicates: bool = 
 
 
 #: At most this many accepted headers are listed for a missing column (the alias table has them all).
-_ALIASES_SHOWN = 12
+_ALIASES_SHOWN = 8
 
 
 def _required_found(plan: _Plan) -> set[str]:

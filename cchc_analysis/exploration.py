@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.rates import classify_dossiers, normalise_by
+from cchc_analysis.working_days import working_days_between
 
 #: Columns of :func:`overdue_dossiers` (only those present in the input are returned).
 OVERDUE_COLUMNS: tuple[str, ...] = (
@@ -41,8 +42,12 @@ def processing_times(dossiers: pd.DataFrame, start: object, end: object | None =
     Returns
     -------
     DataFrame
-        The resolved dossiers' rows with two more columns: ``processing_days`` (received → resolved, in days,
-        fractional) and ``days_vs_due`` (resolved − due, in days; negative = ahead of the deadline).
+        The resolved dossiers' rows with more columns. Calendar days: ``processing_days`` (received → resolved,
+        fractional) and ``days_vs_due`` (resolved − due; negative = ahead of the deadline). Working days
+        (:mod:`cchc_analysis.working_days`: weekends, Vietnam's holidays and the swapped days excluded; the day of
+        receipt not counted): ``working_days`` (received → resolved, the actual time), ``statutory_working_days``
+        (received → due, the time the procedure allows) and ``working_days_vs_due`` (due → resolved; positive =
+        that many working days late). Working-day columns are ``<NA>`` where a date is missing.
 
     Examples
     --------
@@ -60,11 +65,19 @@ def processing_times(dossiers: pd.DataFrame, start: object, end: object | None =
     due = pd.to_datetime(resolved["due_at"])
     resolved["processing_days"] = ((done - received).to_numpy() / day).astype("float64")
     resolved["days_vs_due"] = ((done - due).to_numpy() / day).astype("float64")
-    return resolved.reset_index(drop=True)
+    resolved = resolved.reset_index(drop=True)
+    resolved["working_days"] = working_days_between(received, done).to_numpy()
+    resolved["statutory_working_days"] = working_days_between(received, due).to_numpy()
+    resolved["working_days_vs_due"] = working_days_between(due, done).to_numpy()
+    return resolved
 
 
 def processing_time_summary(times: pd.DataFrame, by: str | Sequence[str] | None = None) -> pd.DataFrame:
-    """Count, median, 90th percentile and maximum of ``processing_days`` per group (largest groups first)."""
+    """Count, median, 90th percentile and maximum of ``processing_days`` per group (largest groups first).
+
+    With the working-day columns of :func:`processing_times`, also ``median_working_days`` (actual) and
+    ``median_statutory_working_days`` (allowed) side by side.
+    """
     columns = normalise_by(by)
     stats = {
         "resolved": ("processing_days", "size"),
@@ -73,6 +86,13 @@ def processing_time_summary(times: pd.DataFrame, by: str | Sequence[str] | None 
         "max_days": ("processing_days", "max"),
         "mean_days_vs_due": ("days_vs_due", "mean"),
     }
+    if "working_days" in times and "statutory_working_days" in times:
+        times = times.assign(
+            working_days=pd.to_numeric(times["working_days"]).astype("float64"),
+            statutory_working_days=pd.to_numeric(times["statutory_working_days"]).astype("float64"),
+        )
+        stats["median_working_days"] = ("working_days", "median")
+        stats["median_statutory_working_days"] = ("statutory_working_days", "median")
     if not columns:
         frame = times.assign(_all=0).groupby("_all").agg(**stats).reset_index(drop=True)
     else:

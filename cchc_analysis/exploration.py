@@ -6,7 +6,8 @@ this module adds how long dossiers took and where the overdue ones are, dossier 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -126,3 +127,256 @@ def overdue_dossiers(dossiers: pd.DataFrame, start: object, end: object | None =
     rows["days_over"] = ((until - due).to_numpy() / np.timedelta64(1, "D")).astype("int64")
     keep = [c for c in OVERDUE_COLUMNS if c in rows.columns]
     return rows[keep].sort_values("days_over", ascending=False, kind="stable", ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# statistical views: each returns a View — a tidy frame and a chart (or the one line saying why there is none)
+
+
+@dataclass
+class View:
+    """What an exploration function gives: ``frame`` (tidy, one row per observation or cell) and ``chart``.
+
+    A notebook shows the chart, or, when the file lacks the columns the view needs, the one line ``note`` that
+    says so (``chart`` is then None and ``frame`` empty). ``frame, chart = view`` unpacks.
+    """
+
+    frame: pd.DataFrame
+    chart: object | None
+    note: object | None = None
+
+    def __iter__(self) -> Iterator[object]:
+        yield self.frame
+        yield self.chart
+
+    def _repr_png_(self):
+        return self.chart._repr_png_() if self.chart is not None else None
+
+    def _repr_markdown_(self):
+        return self.note._repr_markdown_() if self.chart is None and self.note is not None else None
+
+
+def _absent(columns: str | Sequence[str]) -> View:
+    from cchc_analysis.narrative import absent_section
+
+    return View(pd.DataFrame(), None, absent_section(columns))
+
+
+def _nothing(text: str) -> View:
+    from cchc_analysis.narrative import Markdown
+
+    return View(pd.DataFrame(), None, Markdown(text))
+
+
+def working_time_distribution(
+    dossiers: pd.DataFrame, period: object, by: str = "field", *, synthetic: bool = False, max_groups: int = 8
+) -> View:
+    """Processing time in working days by ``by``: actual (received → resolved) next to statutory (→ due).
+
+    Returns
+    -------
+    View
+        ``frame``: one row per resolved dossier and measure — ``by``, ``dossier_id`` (if present), ``measure``
+        («Thời gian thực tế» / «Thời gian theo quy định»), ``working_days``; the ``max_groups`` groups with most
+        dossiers, largest first. ``chart``: :func:`cchc_analysis.charts.working_time_chart`.
+    """
+    from cchc_analysis import charts
+
+    if by not in dossiers.columns:
+        return _absent(by)
+    times = processing_times(dossiers, period)
+    keep = times[by].astype("string").fillna(charts.UNKNOWN_GROUP)
+    order = list(keep.value_counts().head(max_groups).index)
+    if not order:
+        return _nothing(
+            "Không có hồ sơ nào giải quyết xong trong kỳ nên không có thời gian giải quyết để vẽ."
+        )
+    times = times.assign(**{by: keep})
+    times = times[times[by].isin(order)]
+    ids = ["dossier_id"] if "dossier_id" in times else []
+    parts = []
+    for measure, column in (
+        (charts.ACTUAL_TIME_VI, "working_days"),
+        (charts.STATUTORY_TIME_VI, "statutory_working_days"),
+    ):
+        part = times[[by, *ids, column]].rename(columns={column: "working_days"})
+        parts.append(part.assign(measure=measure))
+    frame = pd.concat(parts, ignore_index=True)[[by, *ids, "measure", "working_days"]]
+    frame = frame.dropna(subset=["working_days"])
+    frame[by] = pd.Categorical(frame[by], categories=order)
+    frame = frame.sort_values(by, kind="stable", ignore_index=True)  # actual before statutory within a group
+    frame[by] = frame[by].astype("string")
+    return View(frame, charts.working_time_chart(frame, by, synthetic=synthetic))
+
+
+def _rate_cells(dossiers: pd.DataFrame, period: object, row: str, rates: Sequence[str], max_rows: int):
+    from cchc_analysis.rates import processing_rates
+
+    table = processing_rates(dossiers, period, by=[row, "month"])
+    size = table.groupby(row, dropna=False, observed=True)["in_scope"].sum().sort_values(ascending=False)
+    rows = list(size.index[:max_rows])
+    table = table[table[row].isin(rows)]
+    frame = table.melt(id_vars=[row, "month"], value_vars=list(rates), var_name="rate", value_name="value")
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    frame[row] = pd.Categorical(frame[row], categories=rows)
+    frame = frame.sort_values([row, "rate", "month"], kind="stable", ignore_index=True)
+    frame[row] = frame[row].astype("string")
+    return frame
+
+
+def rate_heatmap(
+    dossiers: pd.DataFrame,
+    period: object,
+    by: str = "field",
+    rates: Sequence[str] = ("on_time_rate", "full_online_rate"),
+    *,
+    synthetic: bool = False,
+    max_rows: int = 15,
+    title: str | None = None,
+    note: str | None = None,
+) -> View:
+    """Biểu 06 rates by ``by`` × month as heatmaps (on-time and full-online rates by default).
+
+    Returns
+    -------
+    View
+        ``frame``: ``by``, ``month``, ``rate``, ``value`` (0–1; NaN where the month has no dossier to rate, or
+        the file lacks what the rate needs); the ``max_rows`` groups with most dossiers. A rate unknown in every
+        cell gets no panel (the note says so); a file without ``by`` gets one line.
+    """
+    from cchc_analysis import charts
+
+    if by not in dossiers.columns:
+        return _absent(by)
+    frame = _rate_cells(dossiers, period, by, rates, max_rows)
+    if frame.empty:
+        return _nothing("Không có hồ sơ nào trong kỳ.")
+    unknown = [r for r in rates if not frame.loc[frame["rate"] == r, "value"].notna().any()]
+    if len(unknown) == len(rates):
+        return View(frame, None, _nothing("Tệp không đủ cột để tính các tỷ lệ này.").note)
+    parts = [note] if note else []
+    if unknown:
+        parts.append(
+            "Không tính được " + ", ".join(charts.label(r).lower() for r in unknown) + " (tệp thiếu cột)."
+        )
+    else:
+        parts.append("Ô trống: không có hồ sơ.")
+    chart = charts.rate_heatmap_chart(
+        frame, by, rates, title=title, synthetic=synthetic, note=" ".join(parts)
+    )
+    return View(frame, chart)
+
+
+def officer_heatmap(
+    dossiers: pd.DataFrame,
+    period: object,
+    rates: Sequence[str] = ("on_time_rate", "satisfaction_rate"),
+    *,
+    synthetic: bool = False,
+    max_rows: int = 20,
+) -> View:
+    """On-time and satisfaction rates per officer (pseudonyms, as the loaders give them) × month."""
+    return rate_heatmap(
+        dossiers,
+        period,
+        "officer",
+        rates,
+        synthetic=synthetic,
+        max_rows=max_rows,
+        title="Từng cán bộ theo tháng",
+        note="Cán bộ mang mã ẩn danh.",
+    )
+
+
+#: Channel groups of :func:`receipt_pattern`.
+ONLINE_GROUP_VI = "Nộp trực tuyến"
+COUNTER_GROUP_VI = "Nộp trực tiếp hoặc qua bưu chính"
+ALL_GROUP_VI = "Mọi hồ sơ"
+
+
+def receipt_pattern(dossiers: pd.DataFrame, period: object, *, synthetic: bool = False) -> View:
+    """When dossiers arrive: counts by weekday × hour of receipt, online apart from counter and post.
+
+    Returns
+    -------
+    View
+        ``frame``: ``channel_group``, ``weekday`` (0 = Monday), ``weekday_name``, ``hour``, ``dossiers`` — the
+        dossiers received in the period, one row per non-empty cell. When every receipt time is midnight the
+        file holds dates without hours, and the view is one line.
+    """
+    from cchc_analysis import charts
+    from cchc_analysis.periods import Period, parse_day
+    from cchc_analysis.schema import ONLINE_CHANNELS
+
+    first, last = (period.start, period.end) if isinstance(period, Period) else (parse_day(period), None)
+    received = pd.to_datetime(dossiers["received_at"])
+    inside = received.dt.date >= first
+    if last is not None:
+        inside &= received.dt.date <= last
+    received = received[inside & received.notna()]
+    if received.empty:
+        return _nothing("Không có hồ sơ nào tiếp nhận trong kỳ.")
+    if (received == received.dt.normalize()).all():
+        return _nothing("Tệp chỉ ghi ngày tiếp nhận, không ghi giờ, nên không vẽ được hồ sơ đến vào giờ nào.")
+    if "channel" in dossiers.columns:
+        channel = dossiers.loc[received.index, "channel"].astype("string")
+        group = np.where(
+            channel.isin(ONLINE_CHANNELS).fillna(False),
+            ONLINE_GROUP_VI,
+            np.where(channel.notna(), COUNTER_GROUP_VI, "Không rõ kênh nộp"),
+        )
+    else:
+        group = np.full(len(received), ALL_GROUP_VI)
+    cells = pd.DataFrame(
+        {"channel_group": group, "weekday": received.dt.day_of_week, "hour": received.dt.hour}
+    )
+    frame = cells.value_counts().rename("dossiers").reset_index()
+    order = {ONLINE_GROUP_VI: 0, COUNTER_GROUP_VI: 1, ALL_GROUP_VI: 2}
+    frame = frame.sort_values(
+        ["channel_group", "weekday", "hour"],
+        key=lambda s: s.map(order).fillna(3) if s.name == "channel_group" else s,
+    ).reset_index(drop=True)
+    frame.insert(2, "weekday_name", frame["weekday"].map(dict(enumerate(charts.WEEKDAYS_VI))))
+    frame["dossiers"] = frame["dossiers"].astype("int64")
+    note = (
+        None
+        if "channel" in dossiers.columns
+        else "Tệp không có cột kênh thực hiện nên không tách trực tuyến."
+    )
+    return View(frame, charts.receipt_pattern_chart(frame, synthetic=synthetic, note=note))
+
+
+def monthly_by_group(
+    dossiers: pd.DataFrame,
+    period: object,
+    by: str = "unit",
+    metric: str = "on_time_rate",
+    *,
+    highlight: str | None = None,
+    synthetic: bool = False,
+) -> View:
+    """Monthly ``metric`` of each ``by`` value as small multiples (one panel each, the others grey behind).
+
+    Returns
+    -------
+    View
+        ``frame``: ``by``, ``month``, ``metric``, and the rate's denominator count; groups largest first.
+    """
+    from cchc_analysis import charts
+    from cchc_analysis.rates import RATE_DEFINITIONS, processing_rates
+
+    if by not in dossiers.columns:
+        return _absent(by)
+    table = processing_rates(dossiers, period, by=[by, "month"])
+    base = RATE_DEFINITIONS[metric][1] if metric in RATE_DEFINITIONS else "resolved"
+    size = table.groupby(by, dropna=False, observed=True)["in_scope"].sum().sort_values(ascending=False)
+    frame = table[[by, "month", metric, base]].copy()
+    frame[by] = pd.Categorical(frame[by], categories=list(size.index))
+    frame = frame.sort_values([by, "month"], kind="stable", ignore_index=True)
+    frame[by] = frame[by].astype("string")
+    if not pd.to_numeric(frame[metric], errors="coerce").notna().any():
+        return View(
+            frame, None, _nothing(f"Không tính được {charts.label(metric).lower()} (tệp thiếu cột).").note
+        )
+    chart = charts.small_multiples_chart(frame, by, metric, highlight=highlight, synthetic=synthetic)
+    return View(frame, chart)

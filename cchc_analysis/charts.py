@@ -1602,3 +1602,71 @@ def small_multiples_chart(
         title = f"{label(metric)} theo tháng, từng {label(facet).lower()}"
     default = "Đường xám: các đơn vị khác, để so sánh." if facet == "unit" else "Đường xám: các nhóm khác."
     return _finish(fig, title, synthetic=synthetic, note=note or default)
+
+
+def league_chart(
+    frame: pd.DataFrame,
+    metric: str = "on_time_rate",
+    *,
+    highlight: str | None = None,
+    title: str | None = None,
+    synthetic: bool = False,
+    note: str | None = None,
+) -> Chart:
+    """Units ranked by ``metric``: one dot each, the middle half of units (quartiles) shaded, the median drawn.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``unit``, ``metric`` (0–1), ``rank``; units in rank order. A unit whose rate is unknown is left out.
+    highlight : str, optional
+        The ``unit`` value drawn in vermilion, with its rank.
+    """
+    data = frame[["unit", metric, "rank"]].copy()
+    data[metric] = pd.to_numeric(data[metric], errors="coerce").astype("float64")
+    data = data.dropna(subset=[metric]).reset_index(drop=True)
+    if data.empty:
+        return _empty_chart(title or "", f"Không đơn vị nào tính được {label(metric).lower()}.", synthetic)
+    values = data[metric].to_numpy()
+    q1, median, q3 = (float(np.quantile(values, q)) for q in (0.25, 0.5, 0.75))
+    n = len(data)
+    fig, (ax,) = _new_chart(1.3 + 0.24 * n)
+    y = np.arange(n)[::-1]
+    with mpl.rc_context(STYLE):
+        ax.axvspan(q1, q3, color=COLOURS["track"], zorder=0, label="Nửa giữa các đơn vị (Q1–Q3)")
+        ax.axvline(median, color=COLOURS["muted"], lw=1.2, ls="--", zorder=1, label="Trung vị")
+        colours = [COLOURS["late"] if u == highlight else COLOURS["value"] for u in data["unit"]]
+        ax.hlines(y, 0, values, color="#D8D8D8", lw=0.8, zorder=1)
+        ax.scatter(values, y, s=[60 if u == highlight else 28 for u in data["unit"]], c=colours, zorder=3)
+        for yi, v, u in zip(y, values, data["unit"], strict=True):
+            ax.text(
+                v,
+                yi,
+                "  " + _short_pct(v),
+                va="center",
+                fontsize=7.5,
+                color=COLOURS["late"] if u == highlight else COLOURS["text"],
+                fontweight="bold" if u == highlight else "normal",
+            )
+        ticks = [
+            f"{int(r)}. {_group_label(u, 'unit', 40)}"
+            for u, r in zip(data["unit"], data["rank"], strict=True)
+        ]
+        ax.set_yticks(y, ticks)
+        for tick, u in zip(ax.get_yticklabels(), data["unit"], strict=True):
+            if u == highlight:
+                tick.set_color(COLOURS["late"])
+                tick.set_fontweight("bold")
+        ax.set_ylim(-0.7, n - 0.3)
+        left = float(np.floor((values.min() - 0.05) * 10) / 10) if values.min() > 0.5 else 0.0
+        ax.set_xlim(left, 1.08)
+        ax.set_xticks(np.linspace(left, 1.0, round((1.0 - left) / (0.05 if left >= 0.7 else 0.1)) + 1))
+        _pct_axis(ax)
+        ax.xaxis.grid(True)
+        ax.tick_params(axis="y", length=0, labelsize=8 if n <= 20 else 7)
+        ax.spines["left"].set_visible(False)
+        _legend_on_top(ax, 2)
+    if title is None:
+        title = f"Xếp hạng các đơn vị theo {label(metric).lower()}"
+    spread = f"Trung vị {_short_pct(median)}; nửa giữa các đơn vị từ {_short_pct(q1)} đến {_short_pct(q3)}."
+    return _finish(fig, title, synthetic=synthetic, note=note or spread)

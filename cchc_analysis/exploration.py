@@ -209,10 +209,19 @@ def working_time_distribution(
     return View(frame, charts.working_time_chart(frame, by, synthetic=synthetic))
 
 
+def _period_months(table: pd.DataFrame, period: object) -> pd.DataFrame:
+    """Rows of the months of the period only (dossiers carried over from earlier months are counted in the
+    totals, not drawn as months of their own)."""
+    from cchc_analysis.periods import Period, parse_day
+
+    first = period.start if isinstance(period, Period) else parse_day(period)
+    return table[table["month"].astype(str) >= f"{first.year}-{first.month:02d}"]
+
+
 def _rate_cells(dossiers: pd.DataFrame, period: object, row: str, rates: Sequence[str], max_rows: int):
     from cchc_analysis.rates import processing_rates
 
-    table = processing_rates(dossiers, period, by=[row, "month"])
+    table = _period_months(processing_rates(dossiers, period, by=[row, "month"]), period)
     size = table.groupby(row, dropna=False, observed=True)["in_scope"].sum().sort_values(ascending=False)
     rows = list(size.index[:max_rows])
     table = table[table[row].isin(rows)]
@@ -367,7 +376,7 @@ def monthly_by_group(
 
     if by not in dossiers.columns:
         return _absent(by)
-    table = processing_rates(dossiers, period, by=[by, "month"])
+    table = _period_months(processing_rates(dossiers, period, by=[by, "month"]), period)
     base = RATE_DEFINITIONS[metric][1] if metric in RATE_DEFINITIONS else "resolved"
     size = table.groupby(by, dropna=False, observed=True)["in_scope"].sum().sort_values(ascending=False)
     frame = table[[by, "month", metric, base]].copy()
@@ -379,4 +388,75 @@ def monthly_by_group(
             frame, None, _nothing(f"Không tính được {charts.label(metric).lower()} (tệp thiếu cột).").note
         )
     chart = charts.small_multiples_chart(frame, by, metric, highlight=highlight, synthetic=synthetic)
+    return View(frame, chart)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# many units side by side
+
+#: The Biểu 06 rates of :func:`unit_league`, in its columns' order.
+LEAGUE_RATES: tuple[str, ...] = (
+    "on_time_rate",
+    "early_rate",
+    "full_online_rate",
+    "online_rate",
+    "progress_766_rate",
+)
+
+
+def find_unit(names: Sequence[object], wanted: object) -> str | None:
+    """The name among ``names`` that means the unit ``wanted`` («Bình Minh» finds «Xã Bình Minh»); None if none."""
+    from cchc_analysis.loaders.unit_name import same_unit
+
+    if wanted is None or not str(wanted).strip():
+        return None
+    for name in names:
+        if str(name) == str(wanted).strip():
+            return str(name)
+    matches = [str(n) for n in names if same_unit(n, wanted)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def unit_league(
+    dossiers: pd.DataFrame,
+    period: object,
+    metric: str = "on_time_rate",
+    *,
+    highlight: object = None,
+    synthetic: bool = False,
+) -> View:
+    """A league table of units: Biểu 06 counts and rates per unit, ranked by ``metric``, and where each sits.
+
+    Returns
+    -------
+    View
+        ``frame``: ``rank`` (1 = best; ties share the best rank), ``unit``, ``in_scope``, ``resolved``, the
+        :data:`LEAGUE_RATES`, ``quartile`` («nhóm cao nhất» … «nhóm thấp nhất»: where the unit's ``metric`` falls
+        among the units' quartiles); a unit whose ``metric`` is unknown has no rank. ``chart``:
+        :func:`cchc_analysis.charts.league_chart`, ``highlight`` (``--unit``) in vermilion.
+    """
+    from cchc_analysis import charts
+    from cchc_analysis.rates import processing_rates
+
+    if "unit" not in dossiers.columns:
+        return _absent("unit")
+    table = processing_rates(dossiers, period, by="unit")
+    table = table[pd.to_numeric(table["in_scope"], errors="coerce").fillna(0) > 0]
+    if table.empty:
+        return _nothing("Không đơn vị nào có hồ sơ trong kỳ.")
+    value = pd.to_numeric(table[metric], errors="coerce").astype("float64")
+    table = table.assign(rank=value.rank(ascending=False, method="min").astype("Int64"))
+    q1, q3 = value.quantile(0.25), value.quantile(0.75)
+    median = value.median()
+    table["quartile"] = np.select(
+        [value.isna(), value >= q3, value >= median, value >= q1],
+        [None, "nhóm cao nhất", "trên trung vị", "dưới trung vị"],
+        default="nhóm thấp nhất",
+    )
+    columns = ["rank", "unit", "in_scope", "resolved", *[r for r in LEAGUE_RATES if r in table], "quartile"]
+    frame = table.assign(_v=value).sort_values(["_v", "unit"], ascending=[False, True], na_position="last")
+    frame = frame[columns].reset_index(drop=True)
+    frame["unit"] = frame["unit"].astype("string")
+    chosen = find_unit(list(frame["unit"]), highlight)
+    chart = charts.league_chart(frame, metric, highlight=chosen, synthetic=synthetic)
     return View(frame, chart)

@@ -361,7 +361,7 @@ def monthly_by_group(
     by: str = "unit",
     metric: str = "on_time_rate",
     *,
-    highlight: str | None = None,
+    highlight: object = None,
     synthetic: bool = False,
 ) -> View:
     """Monthly ``metric`` of each ``by`` value as small multiples (one panel each, the others grey behind).
@@ -387,7 +387,8 @@ def monthly_by_group(
         return View(
             frame, None, _nothing(f"Không tính được {charts.label(metric).lower()} (tệp thiếu cột).").note
         )
-    chart = charts.small_multiples_chart(frame, by, metric, highlight=highlight, synthetic=synthetic)
+    chosen = find_unit(list(frame[by].dropna().unique()), highlight) if by == "unit" else highlight
+    chart = charts.small_multiples_chart(frame, by, metric, highlight=chosen, synthetic=synthetic)
     return View(frame, chart)
 
 

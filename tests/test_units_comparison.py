@@ -160,3 +160,29 @@ def test_comparison_briefing_names_every_unit(tmp_path):
         assert name in html
     assert "Dữ liệu mô phỏng" in html
     assert "<strong>Xã Bình Minh</strong> đứng thứ" in html
+
+
+def test_a_file_naming_no_unit_among_named_ones_is_named_by_its_file(communes):
+    _export(communes, "xa_phu_my.csv", None, ["D1,05/01/2026 08:00,07/01/2026 17:00,06/01/2026 10:00"])
+    load = load_path(communes)
+    assert load.dossiers.set_index("dossier_id").loc["D1", "unit"] == "xa_phu_my"
+    assert any("xa_phu_my.csv" in n and "tên tệp" in n for n in load.notes)
+
+
+def test_one_stop_exports_of_three_units_side_by_side(tmp_path):
+    import other_units
+
+    kinds = {
+        "tan_lap": ("xlsx", {"header_rows": 2}),
+        "hoa_binh": ("csv", {"style": "portal"}),
+        "cat_hai": ("csv", {"words": "onestop", "columns": "required"}),
+    }
+    for i, (unit, (suffix, options)) in enumerate(kinds.items()):
+        records = other_units.make_records(120, seed=i, unit=unit)
+        other_units.write_export(records, tmp_path / f"{unit}.{suffix}", unit=unit, **options)
+    load = load_path(tmp_path)
+    assert set(load.dossiers["unit"]) == {"Xã Tân Lập", "Phường Hòa Bình", "Đặc khu Cát Hải"}
+    period = Period(date(2026, 4, 1), date(2026, 6, 30), "2026-Q2")
+    league = exploration.unit_league(load.dossiers, period, highlight="Tân Lập").frame
+    assert set(league["unit"]) == {"Xã Tân Lập", "Phường Hòa Bình", "Đặc khu Cát Hải"}
+    assert league["rank"].notna().all()

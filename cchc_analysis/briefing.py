@@ -57,6 +57,7 @@ TEMPLATE_NAME = "cchc_briefing"
 INSPECTION_NOTEBOOK = "01_kiem_tra_2026.ipynb"
 QUARTERLY_NOTEBOOK = "02_bao_cao_quy.ipynb"
 EXPLORATION_NOTEBOOK = "03_kham_pha.ipynb"
+COMPARISON_NOTEBOOK = "05_so_sanh_don_vi.ipynb"
 #: Export folder of the default briefing: the 2026 inspection (01/01/2026–13/04/2026, notice of April 2026).
 INSPECTION_LABEL = "2026-kiem-tra"
 

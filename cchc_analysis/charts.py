@@ -1301,3 +1301,372 @@ def _month_tick(key: object, as_of: object | None = None) -> str:
     if str(key) == f"{day.year}-{day.month:02d}" and month_end(str(key)) > day:
         text += f"\n(đến {day:%d/%m})"
     return text
+
+
+# --------------------------------------------------------------------------------------------------------------
+# statistical exploration (seaborn): distributions, heatmaps, small multiples
+
+#: Weekday names, Monday first (``Timestamp.weekday()`` order).
+WEEKDAYS_VI: tuple[str, ...] = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+#: The two measures of :func:`working_time_chart`, as its frame's ``measure`` column says them.
+ACTUAL_TIME_VI = "Thời gian thực tế"
+STATUTORY_TIME_VI = "Thời gian theo quy định"
+
+
+#: Short names of rates for the titles of panels side by side.
+SHORT_RATE_LABELS_VI: dict[str, str] = {
+    "on_time_rate": "Đúng và trước hạn",
+    "early_rate": "Trước hạn",
+    "late_rate": "Quá hạn",
+    "full_online_rate": "Trực tuyến toàn trình",
+    "online_rate": "Trực tuyến",
+    "satisfaction_rate": "Hài lòng",
+    "digitization_rate": "Số hóa",
+}
+
+
+def _sns():
+    import seaborn as sns  # imported where it serves: the statistical charts below
+
+    return sns
+
+
+def _grid(nrows: int, ncols: int, height: float, **kw):
+    with mpl.rc_context(STYLE):
+        fig = Chart(figsize=(WIDTH, height), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
+    return fig, axes
+
+
+def working_time_chart(
+    frame: pd.DataFrame,
+    by: str = "field",
+    *,
+    title: str | None = None,
+    synthetic: bool = False,
+    note: str | None = None,
+) -> Chart:
+    """Distribution of processing time in working days per group: actual time next to the statutory time.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy: ``by``, ``measure`` (:data:`ACTUAL_TIME_VI` or :data:`STATUTORY_TIME_VI`), ``working_days``; groups
+        in the order they come (largest first).
+    """
+    sns = _sns()
+    groups = list(dict.fromkeys(frame[by].astype(str)))
+    data = frame.assign(_group=frame[by].astype(str).map(lambda g: _group_label(g, by, 24)))
+    data["working_days"] = pd.to_numeric(data["working_days"]).astype("float64")
+    fig, (ax,) = _new_chart(1.3 + 0.55 * max(len(groups), 1))
+    with mpl.rc_context(STYLE):
+        sns.boxenplot(
+            data=data,
+            y="_group",
+            x="working_days",
+            hue="measure",
+            order=[_group_label(g, by, 24) for g in groups],
+            hue_order=[ACTUAL_TIME_VI, STATUTORY_TIME_VI],
+            palette={ACTUAL_TIME_VI: COLOURS["value"], STATUTORY_TIME_VI: OKABE_ITO["orange"]},
+            showfliers=False,
+            width=0.8,
+            linewidth=0.6,
+            ax=ax,
+        )
+        ax.set_ylabel("")
+        ax.set_xlabel("Số ngày làm việc (không tính thứ Bảy, Chủ nhật, ngày lễ, Tết)")
+        ax.set_xlim(left=0)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_int(v)))
+        ax.xaxis.grid(True)
+        ax.tick_params(axis="y", length=0)
+        ax.spines["left"].set_visible(False)
+        if ax.get_legend() is not None:
+            ax.get_legend().remove()
+        handles = [
+            matplotlib.patches.Patch(
+                color=COLOURS["value"], label=ACTUAL_TIME_VI + " (tiếp nhận → kết thúc)"
+            ),
+            matplotlib.patches.Patch(
+                color=OKABE_ITO["orange"], label=STATUTORY_TIME_VI + " (tiếp nhận → hẹn trả)"
+            ),
+        ]
+        _legend_on_top(ax, 2, handles)
+    if title is None:
+        title = f"Thời gian giải quyết theo {label(by).lower()}, tính bằng ngày làm việc"
+    return _finish(
+        fig,
+        title,
+        synthetic=synthetic,
+        note=note or "Hộp giữa: nửa số hồ sơ; các hộp ngoài: phân vị xa dần; vạch: trung vị.",
+    )
+
+
+def _heatmap(
+    ax, table: pd.DataFrame, *, cmap, vmin: float, vmax: float, labels: np.ndarray, ylabels, xlabels
+):
+    sns = _sns()
+    sns.heatmap(
+        table.astype("float64"),
+        ax=ax,
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        annot=labels,
+        fmt="",
+        annot_kws={"fontsize": 7.5},
+        cbar=False,
+        linewidths=0.6,
+        linecolor="white",
+        xticklabels=xlabels,
+        yticklabels=ylabels,
+    )
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(axis="both", length=0)
+    ax.tick_params(axis="x", rotation=0)
+    ax.tick_params(axis="y", rotation=0)
+
+
+def rate_heatmap_chart(
+    frame: pd.DataFrame,
+    row: str = "field",
+    rates: Sequence[str] = ("on_time_rate", "full_online_rate"),
+    *,
+    title: str | None = None,
+    synthetic: bool = False,
+    note: str | None = None,
+) -> Chart:
+    """Rates by ``row`` × month, one heatmap per rate, side by side; the cell prints the rate in per cent.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy: ``row``, ``month`` (``YYYY-MM``), ``rate`` (a name of ``rates``), ``value`` (0–1, NaN unknown).
+        Rows in the order they come.
+    """
+    sns = _sns()
+    rows = list(dict.fromkeys(frame[row].astype(str)))
+    months = sorted(frame["month"].astype(str).unique())
+    shown = [r for r in rates if frame.loc[frame["rate"] == r, "value"].notna().any()]
+    if not shown:
+        return _empty_chart(title or "", "Không có tỷ lệ nào tính được.", synthetic)
+    height = 1.4 + 0.27 * max(len(rows), 2)
+    values = frame.loc[frame["rate"].isin(shown), "value"]
+    low = min(0.5, float(np.floor(values.min() * 10) / 10))  # colour from ≤ 50 %, so 90 and 100 differ
+    fig, axes = _grid(1, len(shown), height)
+    cmap = sns.light_palette(COLOURS["value"], as_cmap=True)
+    with mpl.rc_context(STYLE):
+        for i, (ax, rate) in enumerate(zip(axes[0], shown, strict=True)):
+            part = frame[frame["rate"] == rate].assign(_row=lambda f: f[row].astype(str))
+            table = part.pivot_table(
+                index="_row", columns="month", values="value", aggfunc="first", dropna=False
+            )
+            table = table.reindex(index=rows, columns=months).astype("float64")
+            text = np.vectorize(lambda v: "" if np.isnan(v) else fmt_number(v * 100, 0))(table.to_numpy())
+            _heatmap(
+                ax,
+                table,
+                cmap=cmap,
+                vmin=low,
+                vmax=1,
+                labels=text,
+                ylabels=[_group_label(r, row, 22) for r in rows] if i == 0 else False,
+                xlabels=[_month_tick(m) for m in months],
+            )
+            ax.set_title(f"{SHORT_RATE_LABELS_VI.get(rate, label(rate))} (%)", fontsize=9.5)
+    if title is None:
+        title = f"Tỷ lệ theo {label(row).lower()} và tháng"
+    scale = f"Màu: nhạt ≤ {fmt_pct(low, 0)}, đậm = 100 %."
+    note = f"{note} {scale}" if note else f"Ô trống: không có hồ sơ. {scale}"
+    return _finish(fig, title, synthetic=synthetic, note=note)
+
+
+def receipt_pattern_chart(
+    frame: pd.DataFrame, *, title: str | None = None, synthetic: bool = False, note: str | None = None
+) -> Chart:
+    """When dossiers arrive: weekday × hour of receipt, one heatmap per channel group (counts in the cells).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy: ``channel_group``, ``weekday`` (0 = Monday), ``hour`` (0–23), ``dossiers``.
+    """
+    sns = _sns()
+    groups = list(dict.fromkeys(frame["channel_group"]))
+    days = [d for d in range(7) if d in set(frame["weekday"])] or list(range(5))
+    hours = list(range(int(frame["hour"].min()), int(frame["hour"].max()) + 1)) if len(frame) else [8]
+    height = 1.0 + len(groups) * (0.35 + 0.26 * len(days))
+    fig, axes = _grid(len(groups), 1, height, sharex=True)
+    cmap = sns.light_palette(OKABE_ITO["orange"], as_cmap=True)
+    top = float(pd.to_numeric(frame["dossiers"]).max()) if len(frame) else 1.0
+    with mpl.rc_context(STYLE):
+        for ax, group in zip(axes[:, 0], groups, strict=True):
+            part = frame[frame["channel_group"] == group]
+            table = (
+                part.pivot_table(index="weekday", columns="hour", values="dossiers", aggfunc="sum")
+                .reindex(index=days, columns=hours)
+                .fillna(0)
+            )
+            text = np.vectorize(lambda v: "" if v == 0 else fmt_int(v))(table.to_numpy())
+            _heatmap(
+                ax,
+                table,
+                cmap=cmap,
+                vmin=0,
+                vmax=max(top, 1.0),
+                labels=text,
+                ylabels=[WEEKDAYS_VI[d] for d in days],
+                xlabels=[f"{h}h" for h in hours],
+            )
+            ax.set_title(f"{group}: {fmt_int(part['dossiers'].sum())} hồ sơ", fontsize=9.5)
+        axes[-1, 0].set_xlabel("Giờ tiếp nhận (ví dụ 8h: từ 8:00 đến 8:59)")
+    return _finish(
+        fig,
+        title or "Hồ sơ đến vào ngày nào, giờ nào",
+        synthetic=synthetic,
+        note=note or "Số trong ô: số hồ sơ.",
+    )
+
+
+def small_multiples_chart(
+    frame: pd.DataFrame,
+    facet: str = "unit",
+    metric: str = "on_time_rate",
+    *,
+    highlight: str | None = None,
+    title: str | None = None,
+    synthetic: bool = False,
+    note: str | None = None,
+    ncols: int | None = None,
+) -> Chart:
+    """Monthly ``metric`` per ``facet`` value as small multiples; every panel shows the others in grey behind.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy: ``facet``, ``month`` (``YYYY-MM``), ``metric`` (a rate 0–1). Panels in the order ``facet`` values
+        come; ``highlight`` (a ``facet`` value) is drawn in vermilion with its title in bold.
+    """
+    sns = _sns()
+    data = frame.assign(
+        _facet=frame[facet].astype(str),
+        _x=frame["month"].astype(str),
+        _y=pd.to_numeric(frame[metric], errors="coerce").astype("float64"),
+    )
+    names = list(dict.fromkeys(data["_facet"]))
+    months = sorted(data["_x"].unique())
+    ncols = ncols or (2 if len(names) <= 4 else 3 if len(names) <= 12 else 5)
+    nrows = -(-len(names) // ncols)
+    fig, axes = _grid(nrows, ncols, 0.9 + 1.25 * nrows, sharex=True, sharey=True)
+    x_of = {m: i for i, m in enumerate(months)}
+    data["_i"] = data["_x"].map(x_of)
+    low = min(0.0, float(np.nanmin(data["_y"]))) if data["_y"].notna().any() else 0.0
+    with mpl.rc_context(STYLE):
+        for k, ax in enumerate(axes.flat):
+            if k >= len(names):
+                ax.axis("off")
+                continue
+            name = names[k]
+            for _other, part in data[data["_facet"] != name].groupby("_facet", sort=False):
+                ax.plot(part["_i"], part["_y"], color="#D0D0D0", lw=0.7, zorder=1)
+            own = data[data["_facet"] == name]
+            colour = COLOURS["late"] if name == highlight else COLOURS["value"]
+            sns.lineplot(
+                data=own,
+                x="_i",
+                y="_y",
+                ax=ax,
+                color=colour,
+                lw=2.0,
+                marker="o",
+                markersize=3.5,
+                zorder=3,
+                errorbar=None,
+            )
+            ax.set_title(
+                _group_label(name, facet, 26),
+                fontsize=8 if len(names) > 12 else 9,
+                fontweight="bold" if name == highlight else "normal",
+                color=COLOURS["late"] if name == highlight else COLOURS["text"],
+            )
+            ax.set_xlabel("")
+            ax.set_ylabel("")
+            ax.yaxis.grid(True)
+            ax.set_ylim(low, 1.02)
+            ax.set_xticks(range(len(months)), [f"T{int(m[5:])}" if len(m) == 7 else m for m in months])
+            ax.yaxis.set_major_locator(MaxNLocator(nbins=3))
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_pct(v, 0)))
+            ax.tick_params(labelsize=7.5)
+    if title is None:
+        title = f"{label(metric)} theo tháng, từng {label(facet).lower()}"
+    default = "Đường xám: các đơn vị khác, để so sánh." if facet == "unit" else "Đường xám: các nhóm khác."
+    return _finish(fig, title, synthetic=synthetic, note=note or default)
+
+
+def league_chart(
+    frame: pd.DataFrame,
+    metric: str = "on_time_rate",
+    *,
+    highlight: str | None = None,
+    title: str | None = None,
+    synthetic: bool = False,
+    note: str | None = None,
+) -> Chart:
+    """Units ranked by ``metric``: one dot each, the middle half of units (quartiles) shaded, the median drawn.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``unit``, ``metric`` (0–1), ``rank``; units in rank order. A unit whose rate is unknown is left out.
+    highlight : str, optional
+        The ``unit`` value drawn in vermilion, with its rank.
+    """
+    data = frame[["unit", metric, "rank"]].copy()
+    data[metric] = pd.to_numeric(data[metric], errors="coerce").astype("float64")
+    data = data.dropna(subset=[metric]).reset_index(drop=True)
+    if data.empty:
+        return _empty_chart(title or "", f"Không đơn vị nào tính được {label(metric).lower()}.", synthetic)
+    values = data[metric].to_numpy()
+    q1, median, q3 = (float(np.quantile(values, q)) for q in (0.25, 0.5, 0.75))
+    n = len(data)
+    fig, (ax,) = _new_chart(1.3 + 0.24 * n)
+    y = np.arange(n)[::-1]
+    with mpl.rc_context(STYLE):
+        ax.axvspan(q1, q3, color=COLOURS["track"], zorder=0, label="Nửa giữa các đơn vị (Q1–Q3)")
+        ax.axvline(median, color=COLOURS["muted"], lw=1.2, ls="--", zorder=1, label="Trung vị")
+        colours = [COLOURS["late"] if u == highlight else COLOURS["value"] for u in data["unit"]]
+        ax.hlines(y, 0, values, color="#D8D8D8", lw=0.8, zorder=1)
+        ax.scatter(values, y, s=[60 if u == highlight else 28 for u in data["unit"]], c=colours, zorder=3)
+        for yi, v, u in zip(y, values, data["unit"], strict=True):
+            ax.text(
+                v,
+                yi,
+                "  " + _short_pct(v),
+                va="center",
+                fontsize=7.5,
+                color=COLOURS["late"] if u == highlight else COLOURS["text"],
+                fontweight="bold" if u == highlight else "normal",
+            )
+        ticks = [
+            f"{int(r)}. {_group_label(u, 'unit', 40)}"
+            for u, r in zip(data["unit"], data["rank"], strict=True)
+        ]
+        ax.set_yticks(y, ticks)
+        for tick, u in zip(ax.get_yticklabels(), data["unit"], strict=True):
+            if u == highlight:
+                tick.set_color(COLOURS["late"])
+                tick.set_fontweight("bold")
+        ax.set_ylim(-0.7, n - 0.3)
+        left = float(np.floor((values.min() - 0.05) * 10) / 10) if values.min() > 0.5 else 0.0
+        ax.set_xlim(left, 1.08)
+        ax.set_xticks(np.linspace(left, 1.0, round((1.0 - left) / (0.05 if left >= 0.7 else 0.1)) + 1))
+        _pct_axis(ax)
+        ax.xaxis.grid(True)
+        ax.tick_params(axis="y", length=0, labelsize=8 if n <= 20 else 7)
+        ax.spines["left"].set_visible(False)
+        _legend_on_top(ax, 2)
+    if title is None:
+        title = f"Xếp hạng các đơn vị theo {label(metric).lower()}"
+    spread = f"Trung vị {_short_pct(median)}; nửa giữa các đơn vị từ {_short_pct(q1)} đến {_short_pct(q3)}."
+    return _finish(fig, title, synthetic=synthetic, note=note or spread)

@@ -36,6 +36,7 @@ from cchc_analysis.loaders import (
     received_span_hint,
 )
 from cchc_analysis.loaders.folders import no_readable_export, skipped_note
+from cchc_analysis.loaders.unit_name import own_unit, with_unit_column
 from cchc_analysis.periods import Period, parse_day, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
@@ -200,6 +201,10 @@ def _read_all(
     def consume(part: LoadResult) -> None:  # called one part at a time (see load_dossiers_by_part)
         nonlocal n_parts
         n_parts += 1
+        if "unit" in by:  # each file's commune: its unit column, else its title rows («UBND XÃ …»)
+            part = replace(
+                part, dossiers=with_unit_column(part.dossiers, own_unit(part.dossiers, part.title_lines))
+            )
         span[0] = span[0] | dossier_span(part.dossiers)
         if period is not None:
             counts.append(count_dossiers(part.dossiers, period, by=by, granularity=granularity, sort=False))

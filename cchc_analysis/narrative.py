@@ -274,6 +274,50 @@ def exploration_title(e) -> Markdown:
     )
 
 
+def comparison_title(e) -> Markdown:
+    """Title of the units' comparison notebook: how many units, and the period (``e``: ExplorationData)."""
+    p = e.period
+    n = int(e.dossiers["unit"].nunique()) if "unit" in e.dossiers.columns else 0
+    count = f"{fmt_int(n)} đơn vị" if n else "các đơn vị"
+    return Markdown(
+        f"# So sánh {count}\n\nHồ sơ từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}; mỗi đơn vị lấy từ cột "
+        "đơn vị của tệp, nếu không có thì từ dòng tiêu đề («UBND XÃ …»)."
+    )
+
+
+def unit_standing(league: pd.DataFrame, unit: object = None, metric: str = "on_time_rate") -> Markdown:
+    """Sentences on a league table (:func:`cchc_analysis.exploration.unit_league`): the units named, the median
+    and quartiles of ``metric``, and where ``unit`` (``--unit``) stands."""
+    from cchc_analysis.exploration import find_unit
+    from cchc_analysis.schema import label
+
+    if league is None or league.empty or "unit" not in league:
+        return Markdown("Không có đơn vị nào để so sánh.")
+    values = pd.to_numeric(league[metric], errors="coerce").dropna()
+    names = ", ".join(str(u) for u in league["unit"])
+    lines = [f"Có {fmt_int(len(league))} đơn vị: {names}."]
+    if len(values):
+        q1, median, q3 = (values.quantile(q) for q in (0.25, 0.5, 0.75))
+        lines.append(
+            f"{label(metric)}: trung vị {fmt_pct(median, 2)}; nửa giữa các đơn vị từ {fmt_pct(q1, 2)} đến "
+            f"{fmt_pct(q3, 2)}."
+        )
+    if unit is not None and str(unit).strip():
+        chosen = find_unit(list(league["unit"]), unit)
+        if chosen is None:
+            lines.append(f"Không tìm thấy đơn vị «{str(unit).strip()}» trong dữ liệu.")
+        else:
+            row = league[league["unit"] == chosen].iloc[0]
+            if pd.isna(row["rank"]):
+                lines.append(f"{chosen}: không tính được {label(metric).lower()}.")
+            else:
+                lines.append(
+                    f"**{chosen}** đứng thứ {int(row['rank'])}/{fmt_int(values.size)} với "
+                    f"{fmt_pct(row[metric], 2)} ({row['quartile']})."
+                )
+    return Markdown(" ".join(lines))
+
+
 # --------------------------------------------------------------------------------------------------------------
 # the 2026 inspection
 

@@ -1010,6 +1010,8 @@ def synthetic_title_lines(df: pd.DataFrame, seed: int | None = None) -> list[str
     """The two lines a synthetic export carries above its header: the synthetic mark and the period."""
     s = df.attrs.get("seed", "?") if seed is None else seed
     lines = [f"BÁO CÁO DANH SÁCH HỒ SƠ — {SYNTHETIC_MARK} (sinh bởi cchc_analysis.synthetic, seed={s})"]
+    if df.attrs.get("unit_title"):  # a commune's own export names it on top, as real ones do
+        lines.insert(0, f"UBND {str(df.attrs['unit_title']).upper()}")
     first, last = _period_of(df)
     if first is not None and last is not None:
         lines.append(f"Từ ngày {first:%d/%m/%Y} đến ngày {last:%d/%m/%Y}")
@@ -1271,6 +1273,81 @@ def write_dossiers(df: pd.DataFrame, path: str | Path, **export_options: object)
     if target.suffix.lower() == ".parquet":
         return to_parquet(df, target)
     return to_raw_export(df, target, **export_options)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# A synthetic province: several communes with different profiles
+
+#: Communes of :func:`generate_province`, with their profile (made-up names for made-up data).
+PROVINCE_COMMUNES: tuple[tuple[str, str], ...] = (
+    ("Xã An Hòa", "ổn định"),
+    ("Xã Bình Minh", "chậm"),
+    ("Phường Đông Thành", "trực tuyến cao"),
+    ("Xã Hòa Phú", "ổn định"),
+    ("Xã Tân Lộc", "chậm"),
+    ("Phường Nam Sơn", "trực tuyến cao"),
+    ("Xã Phú Xuân", "ổn định"),
+    ("Xã Thạnh Mỹ", "chậm"),
+)
+
+
+def generate_province(
+    communes: int = 6,
+    n: int = 3000,
+    *,
+    seed: int = 7,
+    start: object = "2026-01-01",
+    end: object = "2026-03-31",
+) -> pd.DataFrame:
+    """Synthetic dossiers of ``communes`` communes of one province, each with a profile.
+
+    Profiles (:data:`PROVINCE_COMMUNES`): «ổn định» as :func:`generate_dossiers` makes them; «chậm» (slow) with
+    one resolved dossier in five returned two days after its deadline (or still open at ``end``); «trực tuyến
+    cao» with half of the partly online dossiers made fully online. ``attrs["cchc_synthetic"]`` is True and
+    ``attrs["profiles"]`` maps each commune to its profile.
+    """
+    if not 1 <= communes <= len(PROVINCE_COMMUNES):
+        raise ValueError(f"communes must be 1–{len(PROVINCE_COMMUNES)}")
+    df = generate_dossiers(n, seed=seed, units=communes, start=start, end=end)
+    rng = np.random.default_rng(seed + 1)
+    chosen = PROVINCE_COMMUNES[:communes]
+    names = dict(zip(df["unit"].cat.categories, (c for c, _ in chosen), strict=True))
+    df["unit"] = df["unit"].cat.rename_categories(names)
+    cutoff = pd.Timestamp(parse_day(end)) + pd.Timedelta(hours=23, minutes=59)
+    for name, profile in chosen:
+        rows = (df["unit"] == name).to_numpy()
+        if profile == "chậm":
+            slow = rows & df["resolved_at"].notna().to_numpy() & (rng.random(len(df)) < 0.2)
+            late = df.loc[slow, "due_at"] + pd.Timedelta(days=2)
+            df.loc[slow, "resolved_at"] = late.where(late <= cutoff)
+        elif profile == "trực tuyến cao" and "channel" in df:
+            flip = rows & (df["channel"] == "partial_online").to_numpy() & (rng.random(len(df)) < 0.5)
+            df.loc[flip, "channel"] = "full_online"
+    if "status" in df:  # a dossier made late and still open at the cut-off is being processed
+        df.loc[df["resolved_at"].isna() & df["status"].isin([10]), "status"] = 4
+    df.attrs["profiles"] = {c: p for c, p in chosen}
+    return df
+
+
+def write_province(
+    folder: str | Path, communes: int = 6, n: int = 3000, *, seed: int = 7, **options
+) -> list[Path]:
+    """One export per commune of :func:`generate_province` in ``folder`` (created), like a province's folder of
+    communes' exports: no unit column, the commune named in the title rows («UBND XÃ AN HÒA»); files
+    ``<n>_<commune>_mo_phong.csv``."""
+    from cchc_analysis.text import fold
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    df = generate_province(communes, n, seed=seed, **options)
+    paths = []
+    for i, name in enumerate(df.attrs["profiles"], start=1):
+        part = df[df["unit"] == name].drop(columns="unit").reset_index(drop=True)
+        part.attrs = {**df.attrs, "unit_title": name}
+        part.attrs.pop("profiles", None)
+        stem = "_".join(fold(name).split())
+        paths.append(to_raw_export(part, target / f"{i:02d}_{stem}_mo_phong.csv", seed=seed))
+    return paths
 
 
 # ---------------------------------------------------------------------------------------------------------------

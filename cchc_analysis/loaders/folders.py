@@ -24,6 +24,7 @@ import pandas as pd
 from cchc_analysis.errors import InputError, NotADossierExport
 from cchc_analysis.loaders.accounting import LoadResult, RowAccounting
 from cchc_analysis.loaders.sniffing import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS
+from cchc_analysis.loaders.unit_name import own_unit, place, with_unit_column
 from cchc_analysis.loaders.vocabulary import VOCABULARY_FILE_NAME, load_vocabulary
 
 #: Every suffix the loader reads.
@@ -181,6 +182,16 @@ def combine_results(results: list[LoadResult], folder: Path, notes: list[str]) -
     totals = [r.stated_total for r in results]
     units = {r.unit_name for r in results}
     frames = [r.dossiers for r in results]
+    own = [own_unit(r.dossiers, r.title_lines) for r in results]
+    if len({place(u) for u in own if u}) > 1:  # several units' exports: each row says its commune
+        for i, r in enumerate(results):
+            if own[i] is None and "unit" not in r.dossiers.columns:  # named by neither column nor title rows
+                own[i] = r.source.stem
+                notes.append(
+                    f"Tệp «{r.source.relative_to(folder)}» không ghi tên đơn vị (cột đơn vị hay dòng tiêu đề): "
+                    f"dùng tên tệp «{own[i]}» làm tên đơn vị."
+                )
+        frames = [with_unit_column(f, u) for f, u in zip(frames, own, strict=True)]
     return LoadResult(
         dossiers=pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0],
         rejects=pd.concat([r.rejects for r in results], ignore_index=True),

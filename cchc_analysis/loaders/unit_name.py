@@ -179,3 +179,36 @@ def in_sentence(name: str | None) -> str:
         if name.startswith(kind + " "):
             return kind[:1].lower() + name[1:]
     return name
+
+
+def own_unit(dossiers: pd.DataFrame, title_lines: Iterable[str] = ()) -> str | None:
+    """The unit a file itself names (its unit column's one value, else its title rows), whatever ``--unit`` says:
+    in a folder of several units' exports, ``--unit`` picks the unit of interest, not every file's unit."""
+    return unit_name(dossiers, title_lines, None)
+
+
+def with_unit_column(dossiers: pd.DataFrame, unit: str | None) -> pd.DataFrame:
+    """The dossiers with a ``unit`` column naming each row's commune, for grouping several units' files.
+
+    A file without a unit column gets ``unit`` (the name its title rows give); blank cells get it too; the
+    values are written as :func:`unit_from_value` writes them («Trung tâm PVHCC xã Đại Sơn» → «Xã Đại Sơn»), so
+    two files naming one commune differently group together. With no column and no ``unit``, unchanged.
+
+    Examples
+    --------
+    >>> with_unit_column(pd.DataFrame({"dossier_id": ["A"]}), "Xã An")["unit"].tolist()
+    ['Xã An']
+    >>> d = pd.DataFrame({"unit": ["Trung tâm PVHCC xã Đại Sơn", None]})
+    >>> with_unit_column(d, "Xã Đại Sơn")["unit"].tolist()
+    ['Xã Đại Sơn', 'Xã Đại Sơn']
+    """
+    if "unit" not in dossiers.columns:
+        if unit is None:
+            return dossiers
+        return dossiers.assign(unit=pd.Series(unit, index=dossiers.index, dtype="string"))
+    values = dossiers["unit"].astype("string")
+    names = {v: unit_from_value(v) for v in values.dropna().unique()}
+    filled = values.map(names).astype("string")
+    if unit is not None:
+        filled = filled.fillna(unit)
+    return dossiers.assign(unit=filled)

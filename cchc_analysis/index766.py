@@ -119,7 +119,12 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     checks = (
         (frame["code"] == "", "code", "Thiếu mã chỉ số", "Blank indicator code"),
         (frame["code"].duplicated(), "code", "Mã chỉ số bị trùng", "Duplicate indicator code"),
-        (frame["max_points"] < 0, "max_points", "Điểm tối đa không được âm", "max_points must not be negative"),
+        (
+            frame["max_points"] < 0,
+            "max_points",
+            "Điểm tối đa không được âm",
+            "max_points must not be negative",
+        ),
         (
             (frame["threshold"] <= 0) | (frame["threshold"] > 1),
             "threshold",

@@ -283,10 +283,11 @@ def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:
         frame = read_table(
             p, required=("date", "unit", "rank", "n_units"), what="tệp xếp hạng", what_en="ranking file"
         )
-    except InputError:
-        frame = read_table(p, required=("date",), what="tệp xếp hạng", what_en="ranking file")
-        if "rank_total" not in frame.columns:  # not the portal's layout: the first message says what is missing
-            raise
+    except InputError as first:
+        try:
+            frame = read_table(p, required=("date", "rank_total"), what="tệp xếp hạng", what_en="ranking file")
+        except InputError:  # not the portal's layout either: the first message says what is missing
+            raise first from None
     return validate_snapshots(frame.reset_index(drop=True), file=p, rows=frame.index.tolist())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 import pytest
 
@@ -123,3 +125,41 @@ def test_what_it_takes_next_rank_top_and_cheapest_group():
     assert "1,50 điểm để lên hạng 11" in r["message"]
     top = what_it_takes(trend, "U0")
     assert top["points_to_next"] is None and "đứng đầu" in top["message"]
+
+
+def _tick_boxes(fig, axis) -> list:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    return [t.get_window_extent(renderer) for t in axis.get_yticklabels() if t.get_text()]
+
+
+def test_bump_chart_of_34_provinces_labels_never_overlap():
+    from cchc_analysis.charts import bump_chart
+
+    trend = rank_trend(read_province_ranking())
+    fig = bump_chart(trend, HAI_PHONG)
+    right = fig.axes[1]  # the unit labels
+    boxes = sorted(_tick_boxes(fig, right), key=lambda b: b.y0)
+    assert len(boxes) == 34
+    assert all(a.y1 <= b.y0 for a, b in itertools.pairwise(boxes))  # no two labels overlap
+    labels = {t.get_text(): t for t in right.get_yticklabels()}
+    assert labels["3. Hải Phòng"].get_fontweight() == "bold"
+    # tied units (Quảng Ninh and Tây Ninh, 5th on 05/10) still get one line each on the last day
+    assert "5. Tây Ninh" in labels and "6. Quảng Ninh" in labels
+    ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert ticks[2] == "07/10/2026\n(không cập nhật)" and "cập nhật" not in ticks[1]
+
+
+def test_bump_chart_with_ties_on_the_last_day_and_group_multiples():
+    from cchc_analysis.charts import bump_chart, group_scores_chart
+
+    rows = [("01/10/2026", u, s) for u, s in (("A", 80), ("B", 75), ("C", 75), ("D", 70))]
+    rows += [("02/10/2026", u, s) for u, s in (("A", 70), ("B", 75), ("C", 75), ("D", 80))]
+    fig = bump_chart(rank_trend(_scores(rows)), "C")
+    assert [t.get_text() for t in fig.axes[1].get_yticklabels()] == ["1. D", "2. B", "2. C", "4. A"]
+    snaps = read_province_ranking()
+    multiples = group_scores_chart(rank_trend(snaps), HAI_PHONG)
+    titles = [ax.get_title(loc="left") for ax in multiples.axes if ax.get_title(loc="left")]
+    assert titles[0] == "Công khai, minh bạch\n(tối đa 18 điểm)" and len(titles) == 6

@@ -285,7 +285,9 @@ def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:
         )
     except InputError as first:
         try:
-            frame = read_table(p, required=("date", "rank_total"), what="tệp xếp hạng", what_en="ranking file")
+            frame = read_table(
+                p, required=("date", "rank_total"), what="tệp xếp hạng", what_en="ranking file"
+            )
         except InputError:  # not the portal's layout either: the first message says what is missing
             raise first from None
     return validate_snapshots(frame.reset_index(drop=True), file=p, rows=frame.index.tolist())
@@ -310,8 +312,10 @@ def snapshot_updates(snapshots: pd.DataFrame) -> pd.Series:
     for day, rows in snapshots.sort_values("date").groupby("date", sort=True):
         state = rows.set_index("unit")[values].sort_index().astype("Float64").round(6)
         scored = "total_score" in rows and rows["total_score"].notna().any()  # ranks alone cannot tell
-        out[day] = previous is None or not scored or not (
-            state.index.equals(previous.index) and state.fillna(-1.0).equals(previous.fillna(-1.0))
+        out[day] = (
+            previous is None
+            or not scored
+            or not (state.index.equals(previous.index) and state.fillna(-1.0).equals(previous.fillna(-1.0)))
         )
         previous = state
     return pd.Series(out, dtype=bool, name="updated")
@@ -484,7 +488,8 @@ def what_it_takes(
     points needed are the score difference (0 when already there). For each group, the cost of ``g`` points is
     the rise of its indicators' rates it needs, ``g / Σ(max / threshold)`` (the real thresholds of the indicator
     table: 80 % for 4.1, 4.2, 6.4, 90 % for 5.3, 100 % elsewhere), and a group can give at most its headroom
-    (maximum − score). The cheapest group is the one needing the smallest rise among those with room enough.
+    (maximum − score). The cheapest group is the one needing the smallest rise among those with room enough and
+    confirmed thresholds (online service, whose 50 % threshold is inferred, only when no other group will do).
 
     Parameters
     ----------
@@ -503,7 +508,9 @@ def what_it_takes(
         ``unit, date, rank, n_units, total_score, points_to_next, next_rank, points_to_top, top, groups`` (a
         DataFrame: ``group_code, group_name, score, max_points, headroom, rate_rise_next, rate_rise_top,
         threshold_inferred``; a rise is a fraction, NaN when the group has not room enough),
-        ``cheapest_next``, ``cheapest_top`` (group codes or None) and ``message`` (Vietnamese).
+        ``cheapest_next``, ``cheapest_top`` (group codes or None; a group whose threshold is inferred only when
+        no group with confirmed thresholds has room enough), ``message`` (Vietnamese) and ``advice`` (the message
+        without its first sentence).
     """
     from cchc_analysis import index766
     from cchc_analysis.formatting import fmt_number, fmt_pp
@@ -550,6 +557,10 @@ def what_it_takes(
 
     def cheapest(column: str) -> str | None:
         ok = groups.dropna(subset=[column])
+        confirmed = ok[
+            ~ok["threshold_inferred"]
+        ]  # real thresholds first; an inferred one only if none will do
+        ok = confirmed if len(confirmed) else ok
         return None if ok.empty else str(ok.sort_values(column, kind="stable").iloc[0]["group_code"])
 
     result = {
@@ -593,6 +604,7 @@ def what_it_takes(
             )
         parts.append(text)
     result["message"] = " ".join(parts)
+    result["advice"] = " ".join(parts[1:])
     return result
 
 

@@ -119,9 +119,13 @@ def test_what_it_takes_next_rank_top_and_cheapest_group():
     assert pd.isna(groups.loc["1", "rate_rise_next"])  # no room in a full group
     # payment: Σ max/threshold = 2/0,8 + 2/0,8 + 6/1 = 11 → 1,5 points need a rise of 1,5/11
     assert groups.loc["4", "rate_rise_next"] == pytest.approx(1.5 / 11)
-    # digitized: 6 + 4 + 2 + 2/0,8 + 4 + 2 + 2 = 22,5 → the cheapest confirmed group; 3 (12/0,5 = 24) is inferred
+    # digitized: 6 + 4 + 2 + 2/0,8 + 4 + 2 + 2 = 22,5 → the cheapest confirmed group
     assert groups.loc["6", "rate_rise_next"] == pytest.approx(1.5 / 22.5)
-    assert r["cheapest_next"] == "3" and groups.loc["3", "threshold_inferred"]
+    # online service (12/0,5 = 24) would be cheaper, but its threshold is inferred: the confirmed cheapest wins
+    assert (
+        groups.loc["3", "rate_rise_next"] == pytest.approx(1.5 / 24) and groups.loc["3", "threshold_inferred"]
+    )
+    assert r["cheapest_next"] == "6"
     assert "1,50 điểm để lên hạng 11" in r["message"]
     top = what_it_takes(trend, "U0")
     assert top["points_to_next"] is None and "đứng đầu" in top["message"]

@@ -7,6 +7,7 @@ import itertools
 import pandas as pd
 import pytest
 
+from cchc_analysis.errors import InputError
 from cchc_analysis.ranking import (
     NO_UPDATE_VI,
     PROVINCE_RANKING,
@@ -167,3 +168,41 @@ def test_bump_chart_with_ties_on_the_last_day_and_group_multiples():
     multiples = group_scores_chart(rank_trend(snaps), HAI_PHONG)
     titles = [ax.get_title(loc="left") for ax in multiples.axes if ax.get_title(loc="left")]
     assert titles[0] == "Công khai, minh bạch\n(tối đa 18 điểm)" and len(titles) == 6
+
+
+def test_ranking_briefing_figures_and_the_inspection_paragraph():
+    from cchc_analysis import ranking_briefing
+    from cchc_analysis.briefing_data import RANKING_SNAPSHOTS, unit_trend
+
+    r = ranking_briefing.ranking_data()  # default: the real file, Hải Phòng
+    assert r.unit == HAI_PHONG and r.n_units == 34 and r.no_update == [pd.Timestamp("2026-10-07")]
+    assert ranking_briefing.ranking_data(unit="đắk lắk").unit == "UBND tỉnh Đắk Lắk"
+    profile = r.profile.set_index("group")
+    assert profile.loc["Số hóa hồ sơ", ["unit", "max_points"]].tolist() == [10.69, 22.0]
+    assert profile["max_points"].sum() == 100
+    text = ranking_briefing.rank_summary(r).text
+    assert "hạng 3/34" in text and "0,30 điểm để lên hạng 2" in text  # 67,48 − 67,18
+    assert "Số liệu thật" in ranking_briefing.source_note(r).text
+    commune = unit_trend(RANKING_SNAPSHOTS, None)
+    paragraph = ranking_briefing.province_context(commune, "Xã Đại Sơn").text
+    assert "40/114" in paragraph and "58/114" in paragraph and "hạng 3/34" in paragraph
+    assert (
+        ranking_briefing.province_context(commune, "Xã Tân Lập") is None
+    )  # another unit's province is unknown
+    with pytest.raises(InputError):
+        ranking_briefing.ranking_data(unit="UBND")  # many units match: say so, do not guess
+
+
+def test_ranking_briefing_is_real_data_only(tmp_path):
+    from cchc_analysis import briefing
+
+    result = briefing.build_briefing(
+        notebook=briefing.RANKING_NOTEBOOK, out_dir=tmp_path, progress=lambda _: None, browser=None
+    )
+    import json
+
+    stamp = json.loads(result.stamp.read_text(encoding="utf-8"))
+    assert stamp["synthetic"] is False
+    assert [i["role"] for i in stamp["inputs"]] == ["ranking"]  # no dossier file read
+    html = result.html.read_text(encoding="utf-8")
+    assert "Số liệu thật" in html and "Hải Phòng" in html and "Dữ liệu mô phỏng ·" not in html

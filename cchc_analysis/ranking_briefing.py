@@ -253,6 +253,8 @@ def takes_table(r: RankingBriefing) -> pd.DataFrame:
     )
     top_label = (
         f"Tăng tỷ lệ để vào nhóm {fmt_int(head['top'])} (+{fmt_number(head['points_to_top'], 2)} điểm)"
+        if head["points_to_top"]
+        else f"Nhóm {fmt_int(head['top'])} đứng đầu"
     )
     return pd.DataFrame(
         {

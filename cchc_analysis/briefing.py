@@ -58,6 +58,8 @@ INSPECTION_NOTEBOOK = "01_kiem_tra_2026.ipynb"
 QUARTERLY_NOTEBOOK = "02_bao_cao_quy.ipynb"
 EXPLORATION_NOTEBOOK = "03_kham_pha.ipynb"
 COMPARISON_NOTEBOOK = "05_so_sanh_don_vi.ipynb"
+#: The province ranking notebook: REAL ranking data only, no dossier file (``--ranking``, ``--unit``).
+RANKING_NOTEBOOK = "04_xep_hang_766.ipynb"
 #: Export folder of the default briefing: the 2026 inspection (01/01/2026–13/04/2026, notice of April 2026).
 INSPECTION_LABEL = "2026-kiem-tra"
 
@@ -602,6 +604,35 @@ def build_briefing(
         ):  # dossiers: a folder too
             raise InputError(f"Không tìm thấy tệp {what}", f"File not found: {p}", file=p)
 
+    if (
+        notebook
+        and notebook_path(notebook).name == RANKING_NOTEBOOK
+        and dossier_path is None
+        and period is None
+    ):
+        # real ranking data only: no dossier file is read, so nothing synthetic enters the briefing
+        from cchc_analysis.ranking import PROVINCE_RANKING
+
+        parameters_766: dict[str, object] = {
+            "ranking": str(unit_files["ranking"] or PROVINCE_RANKING),
+            "unit": (unit or "").strip(),
+        }
+        folder = (Path(out_dir).expanduser().resolve() if out_dir else default_exports_dir()) / "xep-hang-766"
+        return _execute_and_export(
+            notebook_path(notebook),
+            parameters_766,
+            folder,
+            "xep-hang-766",
+            "Xếp hạng các tỉnh, thành phố theo Bộ chỉ số 766",
+            None,
+            False,
+            None,
+            None,
+            browser=browser,
+            log=log,
+            started=started,
+        )
+
     # Load the inputs here too: the stamp needs their hashes and row accounting, and a bad file should stop the
     # run with a clear message before a kernel starts.
     progress("Đọc dữ liệu đầu vào…")
@@ -728,7 +759,7 @@ def _execute_and_export(
             else f"Chưa tạo PDF vì không tìm thấy trình duyệt Chromium/Chrome/Edge. {how}"
         )
 
-    inputs = [input_record("dossiers", current_load)]
+    inputs = [input_record("dossiers", current_load)] if current_load is not None else []
     if previous_load is not None:
         inputs.append(input_record("previous_dossiers", previous_load))
     from cchc_analysis.briefing_data import is_notice_unit
@@ -737,7 +768,9 @@ def _execute_and_export(
         if parameters.get(kind):
             inputs.append(file_record(kind, Path(str(parameters[kind]))))
     reference_dir = notice_data_dir()
-    if reference_dir.is_dir() and is_notice_unit(current_load.unit_name):  # the notice serves its unit only
+    if (
+        reference_dir.is_dir() and current_load is not None and is_notice_unit(current_load.unit_name)
+    ):  # the notice serves its unit only
         inputs += [file_record("reference", p) for p in sorted(reference_dir.glob("*.csv"))]
     outputs = [file_record("html", html_path), file_record("notebook", nb_out)]
     if pdf_path is not None:

@@ -930,6 +930,227 @@ def rank_chart(
     return _finish(fig, title, synthetic=synthetic, note=note)
 
 
+#: Prefixes left out of a unit's name on a crowded chart («UBND tỉnh Đắk Lắk» → «Đắk Lắk»).
+UNIT_PREFIXES: tuple[str, ...] = ("UBND Thành phố ", "UBND thành phố ", "UBND tỉnh ", "UBND Tỉnh ", "UBND ")
+
+
+def short_unit(name: object) -> str:
+    """A unit's name without its «UBND tỉnh / thành phố» prefix, for charts of many units."""
+    text = str(name)
+    for prefix in UNIT_PREFIXES:
+        if text.startswith(prefix):
+            return text[len(prefix) :]
+    return text
+
+
+def _snapshot_ticks(trend: pd.DataFrame, dates: list[pd.Timestamp], *, short: bool = False) -> list[str]:
+    """Tick labels of snapshot dates; a snapshot identical to the previous one says so («không cập nhật»)."""
+    updated = (
+        trend.groupby("date")["updated"].all() if "updated" in trend.columns else pd.Series(True, index=dates)
+    )
+    labels = []
+    for d in dates:
+        text = d.strftime("%d/%m") if short else fmt_date(d)
+        if not bool(updated.get(d, True)):
+            text += "\n(không\ncập nhật)" if short else "\n(không cập nhật)"
+        labels.append(text)
+    return labels
+
+
+def bump_chart(
+    trend: pd.DataFrame,
+    highlight: str | None = None,
+    *,
+    title: str | None = None,
+    synthetic: bool = False,
+    note: str | None = None,
+) -> Chart:
+    """Ranks of many units over snapshots (a bump chart), one unit highlighted, the others muted.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        ``ranking.rank_trend`` output (any units, any dates).
+    highlight : str, optional
+        The unit of interest (as in ``trend["unit"]``): drawn thick in colour with its rank at each snapshot.
+
+    Returns
+    -------
+    Chart
+        Rank 1 at the top; every unit labelled on the right in the order of the last snapshot («3. Hải Phòng»),
+        one label per line so labels never overlap (tied units get consecutive lines, a thin connector joins a
+        label to its rank). A snapshot identical to the previous one is marked «không cập nhật».
+    """
+    if trend is None or len(trend) == 0 or trend["rank"].notna().sum() == 0:
+        return _empty_chart(title or "Thứ hạng theo Bộ chỉ số 766", "Chưa có số liệu xếp hạng", synthetic)
+    frame = trend.dropna(subset=["rank"])
+    dates = sorted(pd.to_datetime(frame["date"]).unique())
+    x_of = {d: i for i, d in enumerate(dates)}
+    last = frame[frame["date"] == dates[-1]].sort_values(["rank", "unit"], kind="stable")
+    units = list(dict.fromkeys([*last["unit"].astype(str), *frame["unit"].astype(str)]))
+    n_slots = len(units)
+    n_ranks = int(max(frame["rank"].max(), n_slots))
+    fig, (ax,) = _new_chart(max(3.0, 0.2 * n_slots + 1.3))
+    xmax = len(dates) - 1 + 0.45
+    with mpl.rc_context(STYLE):
+        for name in units:
+            rows = frame[frame["unit"].astype(str) == name].sort_values("date")
+            x = [x_of[pd.Timestamp(d)] for d in rows["date"]]
+            y = rows["rank"].astype("float64").to_numpy()
+            mine = name == highlight
+            ax.plot(
+                x,
+                y,
+                marker="o",
+                ms=6 if mine else 2.5,
+                lw=2.6 if mine else 0.9,
+                color=OKABE_ITO["vermilion"] if mine else "#B8B8B8",
+                zorder=5 if mine else 2,
+                label=short_unit(name) if mine else None,
+            )
+            if mine:
+                for xi, yi in zip(x, y, strict=True):
+                    ax.annotate(
+                        fmt_int(yi),
+                        (xi, yi),
+                        textcoords="offset points",
+                        xytext=(0, 6),
+                        ha="center",
+                        va="bottom",
+                        fontsize=8.5,
+                        fontweight="bold",
+                        color=OKABE_ITO["vermilion"],
+                        zorder=6,
+                    )
+        # labels: one slot per unit in the last snapshot's order, joined to the unit's rank by a connector
+        slots = {name: i + 1 for i, name in enumerate(units)}
+        for _, r in last.iterrows():
+            name = str(r["unit"])
+            ax.plot(
+                [len(dates) - 1, xmax],
+                [float(r["rank"]), slots[name]],
+                color=OKABE_ITO["vermilion"] if name == highlight else "#D0D0D0",
+                lw=0.8,
+                zorder=1,
+            )
+        right = ax.twinx()
+        right.spines["right"].set_visible(False)
+        right.tick_params(axis="y", length=0, pad=2)
+        for axis in (ax, right):
+            axis.set_ylim(n_ranks + 0.6, 0.4)
+        rank_of = dict(zip(last["unit"].astype(str), last["rank"], strict=True))
+        right.set_yticks(
+            list(range(1, n_slots + 1)),
+            [
+                f"{fmt_int(rank_of[u])}. {short_unit(u)}" if u in rank_of else f"– {short_unit(u)}"
+                for u in units
+            ],
+            fontsize=7.5 if n_slots > 20 else 8.5,
+        )
+        for tick, name in zip(right.get_yticklabels(), units, strict=True):
+            if name == highlight:
+                tick.set_color(OKABE_ITO["vermilion"])
+                tick.set_fontweight("bold")
+            else:
+                tick.set_color(COLOURS["muted"])
+        ax.set_yticks(_rank_ticks(n_ranks))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_int(v)))
+        ax.yaxis.grid(True)
+        ax.set_ylabel(f"Thứ hạng (1 = cao nhất; {fmt_int(n_ranks)} đơn vị)")
+        ax.set_xticks(range(len(dates)), _snapshot_ticks(frame, dates))
+        ax.set_xlim(-0.3, xmax)
+    if title is None:
+        title = "Thứ hạng theo Bộ chỉ số 766" + (f" — {short_unit(highlight)}" if highlight else "")
+    return _finish(fig, title, synthetic=synthetic, note=note)
+
+
+def group_scores_chart(
+    snapshots: pd.DataFrame,
+    highlight: str | None = None,
+    *,
+    groups: Mapping[str, tuple[str, float]] | None = None,
+    title: str | None = None,
+    synthetic: bool = False,
+    note: str | None = None,
+) -> Chart:
+    """Small multiples of the group scores over snapshots: every unit muted, the median dashed, one unit in colour.
+
+    Parameters
+    ----------
+    snapshots : DataFrame
+        ``ranking.rank_trend`` (or snapshot) frame with ``unit, date`` and ``score_<group>`` columns.
+    highlight : str, optional
+        The unit of interest.
+    groups : mapping, optional
+        ``score_<group>`` column → (Vietnamese name, maximum points); default the six groups of the bundled
+        766 table.
+    """
+    if groups is None:
+        from cchc_analysis.index766 import bundled_indicators
+
+        table = bundled_indicators()
+        maxima = table.groupby("group_code", sort=False)["max_points"].sum()
+        names = table.drop_duplicates("group_code").set_index("group_code")["group_name"]
+        groups = {f"score_{c}": (str(names[c]), float(maxima[c])) for c in maxima.index}
+    present = [c for c in groups if c in snapshots.columns and snapshots[c].notna().any()]
+    if not present:
+        return _empty_chart(title or "Điểm theo nhóm chỉ số 766", "Tệp không có điểm theo nhóm", synthetic)
+    dates = sorted(pd.to_datetime(snapshots["date"]).unique())
+    x_of = {d: i for i, d in enumerate(dates)}
+    ncols = 3 if len(present) > 2 else len(present)
+    nrows = -(-len(present) // ncols)
+    with mpl.rc_context(STYLE):
+        fig = Chart(figsize=(WIDTH, 0.6 + 2.3 * nrows), layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True).ravel()
+        handles = {}
+        for ax, column in zip(axes, present, strict=False):
+            name, maximum = groups[column]
+            for unit, rows in snapshots.groupby("unit", sort=False):
+                rows = rows.sort_values("date")
+                x = [x_of[pd.Timestamp(d)] for d in rows["date"]]
+                mine = unit == highlight
+                (line,) = ax.plot(
+                    x,
+                    rows[column].astype("float64"),
+                    color=OKABE_ITO["vermilion"] if mine else "#C8C8C8",
+                    lw=2.2 if mine else 0.6,
+                    marker="o" if mine else None,
+                    ms=3.5,
+                    zorder=5 if mine else 1,
+                )
+                handles["mine" if mine else "other"] = line
+            median = snapshots.groupby("date")[column].median().sort_index()
+            (line,) = ax.plot(
+                [x_of[pd.Timestamp(d)] for d in median.index],
+                median.to_numpy(),
+                color=COLOURS["target"],
+                ls="--",
+                lw=1.3,
+                zorder=4,
+            )
+            handles["median"] = line
+            ax.set_title(f"{name}\n(tối đa {fmt_number(maximum, 0)} điểm)", fontsize=8.5, loc="left")
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_number(v, 0)))
+            ax.yaxis.set_major_locator(MaxNLocator(4))
+            ax.yaxis.grid(True)
+            ax.set_xticks(range(len(dates)), _snapshot_ticks(snapshots, dates, short=True), fontsize=7)
+        for ax in axes[len(present) :]:
+            ax.axis("off")
+        labelled = []
+        for key, text in (
+            ("mine", short_unit(highlight) if highlight else ""),
+            ("median", "Trung vị các đơn vị"),
+            ("other", "Các đơn vị khác"),
+        ):
+            if key in handles and text:
+                handles[key].set_label(text)
+                labelled.append(handles[key])
+        fig._cchc_legend = (labelled, [h.get_label() for h in labelled], len(labelled))
+    if title is None:
+        title = "Điểm theo nhóm chỉ số 766" + (f" — {short_unit(highlight)}" if highlight else "")
+    return _finish(fig, title, synthetic=synthetic, note=note)
+
+
 def index766_chart(
     summary: pd.DataFrame,
     what_if: Mapping[str, object] | None = None,

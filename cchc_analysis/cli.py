@@ -463,6 +463,23 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK  # failed checks are findings, not errors
 
 
+def _cmd_index766(args: argparse.Namespace) -> int:
+    from cchc_analysis.portal766 import (
+        compare_portal,
+        format_comparison_table,
+        read_portal_indicators,
+        read_published_totals,
+    )
+
+    totals = read_published_totals(args.totals) if args.totals else None
+    result = compare_portal(read_portal_indicators(args.file), totals)
+    if args.format == "json":
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(format_comparison_table(result))
+    return EXIT_OK  # a mismatch is a finding, not an error
+
+
 def _cmd_vocabulary(args: argparse.Namespace) -> int:
     from cchc_analysis.loaders import load_vocabulary
     from cchc_analysis.outputs import neutralise_frame
@@ -608,6 +625,24 @@ def build_parser() -> argparse.ArgumentParser:
             "không có thì bỏ qua phần đó)",
         )
     p.set_defaults(handler=_cmd_briefing)
+
+    p = sub.add_parser(
+        "index766",
+        help="tính lại chỉ số 766 từ số liệu Cổng DVCQG (tử số, mẫu số) và đối chiếu với điểm công bố",
+        description="Đọc tệp số liệu từng chỉ tiêu 766 của Cổng DVCQG (cột date, unit_code, unit_name, group, "
+        "metric_code, numerator, denominator, ratio_pct, score, max_score; metric_code GROUP là điểm công bố của cả "
+        "nhóm), tính lại từng chỉ tiêu theo bảng chỉ số (ngưỡng, làm tròn 2 chữ số, đủ điểm khi không có phản ánh, "
+        "kiến nghị) và đối chiếu theo chỉ tiêu, nhóm, tổng điểm. Chênh lệch là phát hiện (mã thoát 0).",
+    )
+    p.add_argument("file", type=Path, help="tệp CSV số liệu chỉ tiêu 766 của Cổng (nhiều đơn vị, nhiều ngày)")
+    p.add_argument(
+        "--totals",
+        type=Path,
+        metavar="FILE",
+        help="tệp tổng điểm công bố (cột date, unit_code, total_score; tệp xếp hạng tỉnh đọc được nguyên dạng)",
+    )
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(handler=_cmd_index766)
 
     p = sub.add_parser(
         "vocabulary",

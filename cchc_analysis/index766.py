@@ -17,13 +17,13 @@ score it by online receipt instead. Indicators without a rate are *unknown*: the
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from cchc_analysis.errors import InputError
-from cchc_analysis.formatting import fmt_int, fmt_number, fmt_pct
+from cchc_analysis.formatting import fmt_int, fmt_number, fmt_pct, round_half_up
 from cchc_analysis.loaders.tables import read_table
 
 INDICATORS_PATH = Path(__file__).parent / "reference" / "indicators_766.csv"
@@ -37,7 +37,17 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "confidence",
     "rate_column",
     "note",
+    "portal_group",
+    "metric_code",
+    "no_denominator",
 )
+#: Columns an indicator table may omit (blank when absent).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("note", "rate_column", "portal_group", "metric_code", "no_denominator")
+#: ``no_denominator`` values: ``full`` = full marks when the denominator is 0 (the portal's petition rule);
+#: blank = the indicator is unknown when its denominator is 0.
+NO_DENOMINATOR_VALUES: frozenset[str] = frozenset({"", "full"})
+#: Decimals the portal rounds each indicator's score to before summing.
+SCORE_DECIMALS = 2
 CONFIDENCE_VALUES: frozenset[str] = frozenset({"confirmed", "inferred"})
 
 SCORE_COLUMNS: tuple[str, ...] = (
@@ -53,6 +63,8 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "points",
     "known",
     "confidence",
+    "portal_group",
+    "metric_code",
 )
 SUMMARY_COLUMNS: tuple[str, ...] = (
     "group_code",
@@ -86,9 +98,9 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
         confidence value.
     """
     p = Path(path) if path is not None else INDICATORS_PATH
-    required = [c for c in INDICATOR_COLUMNS if c not in ("note", "rate_column")]
+    required = [c for c in INDICATOR_COLUMNS if c not in OPTIONAL_COLUMNS]
     frame = read_table(p, required=required, what="bảng chỉ số 766", what_en="766 indicator table")
-    for c in ("note", "rate_column"):
+    for c in OPTIONAL_COLUMNS:
         if c not in frame.columns:
             frame[c] = ""
     frame = frame[list(INDICATOR_COLUMNS)]
@@ -107,7 +119,12 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
     checks = (
         (frame["code"] == "", "code", "Thiếu mã chỉ số", "Blank indicator code"),
         (frame["code"].duplicated(), "code", "Mã chỉ số bị trùng", "Duplicate indicator code"),
-        (frame["max_points"] <= 0, "max_points", "Điểm tối đa phải lớn hơn 0", "max_points must be positive"),
+        (
+            frame["max_points"] < 0,
+            "max_points",
+            "Điểm tối đa không được âm",
+            "max_points must not be negative",
+        ),
         (
             (frame["threshold"] <= 0) | (frame["threshold"] > 1),
             "threshold",
@@ -120,6 +137,18 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
             "Độ tin cậy phải là confirmed hoặc inferred",
             "confidence must be confirmed or inferred",
         ),
+        (
+            ~frame["no_denominator"].isin(NO_DENOMINATOR_VALUES),
+            "no_denominator",
+            "no_denominator phải để trống hoặc là full",
+            "no_denominator must be blank or full",
+        ),
+        (
+            (frame["metric_code"] != "") & frame.duplicated(["portal_group", "metric_code"]),
+            "metric_code",
+            "Mã chỉ tiêu của Cổng bị trùng trong cùng nhóm",
+            "Duplicate portal metric code within a group",
+        ),
     )
     for bad, column, vi, en in checks:
         if bad.any():
@@ -127,7 +156,27 @@ def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
             raise InputError(vi, en, file=p, row=lines[i], column=column, value=frame[column].iloc[i])
     frame["rate_column"] = frame["rate_column"].replace("", pd.NA)
     frame["note"] = frame["note"].replace("", pd.NA)
+    for c in ("portal_group", "metric_code"):
+        frame[c] = frame[c].replace("", pd.NA)
     return frame
+
+
+def round_score(points: float) -> float:
+    """An indicator's points as the portal counts them: rounded half up to :data:`SCORE_DECIMALS` decimals.
+
+    >>> round_score(0.48536), round_score(2.285), round_score(float("nan")) != round_score(float("nan"))
+    (0.49, 2.29, True)
+    """
+    if points != points:
+        return float("nan")
+    return float(round_half_up(points, SCORE_DECIMALS))
+
+
+def indicator_points(max_points: float, threshold: float, rate: float) -> float:
+    """``max_points × min(1, rate / threshold)``, rounded to 2 decimals as the portal rounds (NaN rate → NaN)."""
+    if rate != rate:
+        return float("nan")
+    return round_score(float(max_points) * min(1.0, float(rate) / float(threshold)))
 
 
 @functools.cache
@@ -186,8 +235,15 @@ def score_766(
     rates: Mapping[str, float] | pd.Series | pd.DataFrame | None,
     indicators: pd.DataFrame | None = None,
     overrides: Mapping[str, float] | None = None,
+    *,
+    no_denominator: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """Score a unit on the 766 indicators from its rates.
+    """Score a unit on the 766 indicators from its rates, as the portal scores them.
+
+    Each indicator scores ``max_points × min(1, rate / threshold)`` rounded half up to 2 decimals (the portal
+    rounds each indicator before summing); an indicator named in ``no_denominator`` (its denominator is 0: e.g. the
+    unit had no petition) scores full marks where the table's ``no_denominator`` is ``full`` (5.1, 5.2, 6.3) and
+    is unknown otherwise; a 0-point row (the petition classifications 5.a, 5.b) scores 0.
 
     Parameters
     ----------
@@ -199,23 +255,42 @@ def score_766(
         From :func:`load_indicators` (default: :func:`bundled_indicators`, read once per process).
     overrides : mapping, optional
         Rates that replace the others, keyed by indicator code or rate name (a what-if).
+    no_denominator : iterable of str
+        Indicator codes or portal metric codes whose denominator is 0 (``"5.1"``, ``"PETITION_PROCESSING_ON_TIME"``);
+        they win over any rate given.
 
     Returns
     -------
     DataFrame
         One row per indicator, columns :data:`SCORE_COLUMNS`: ``points = max_points × min(1, rate / threshold)``
-        (NaN when unknown), ``known``, ``rate_source`` (``"override"``, ``"code"``, ``"rate_column"`` or NA).
+        (NaN when unknown), ``known``, ``rate_source`` (``"override"``, ``"code"``, ``"rate_column"``,
+        ``"no_denominator"``, ``"zero_weight"`` or NA), ``portal_group``, ``metric_code``.
 
     Examples
     --------
     >>> s = score_766({"full_online_rate": 0.2978, "progress_766_rate": 1.0})
     >>> s.set_index("code").loc[["2.1", "3"], "points"].round(4).tolist()
-    [20.0, 7.1472]
+    [20.0, 7.15]
+    >>> s = score_766({}, no_denominator=["PETITION_PROCESSING_ON_TIME", "5.2"])
+    >>> s.set_index("code").loc[["5.1", "5.2", "5.3"], "points"].tolist()
+    [6.0, 6.0, nan]
     """
     table = bundled_indicators() if indicators is None else indicators
     given = _as_mapping(rates)
     forced = dict(overrides or {})
+    empty = {str(x) for x in no_denominator}
+    for c in OPTIONAL_COLUMNS:
+        if c not in table.columns:
+            table = table.assign(**{c: pd.NA})
+    metric_codes = set(table["metric_code"].dropna()) - {"GROUP"}
     known_names = set(table["code"]) | set(table["rate_column"].dropna())
+    for name in empty:
+        if name not in set(table["code"]) | metric_codes:
+            raise InputError(
+                f"Không có chỉ số 766 nào có mã «{name}»",
+                f"No 766 indicator has the code {name!r}",
+                value=name,
+            )
     for name in forced:
         if name not in known_names:
             raise InputError(
@@ -240,10 +315,17 @@ def score_766(
             if candidate == candidate:
                 rate, source = candidate, where
                 break
-        known = rate == rate
-        points = (
-            float(ind["max_points"]) * min(1.0, rate / float(ind["threshold"])) if known else float("nan")
-        )
+        metric = ind["metric_code"]
+        if float(ind["max_points"]) == 0:
+            rate, source = (rate, source) if rate == rate else (float("nan"), "zero_weight")
+            points = 0.0
+        elif code in empty or (not pd.isna(metric) and metric in empty):
+            full = ind["no_denominator"] == "full"
+            rate, source = (1.0, "no_denominator") if full else (float("nan"), pd.NA)
+            points = float(ind["max_points"]) if full else float("nan")
+        else:
+            points = indicator_points(float(ind["max_points"]), float(ind["threshold"]), rate)
+        known = points == points
         records.append(
             {
                 "group_code": ind["group_code"],
@@ -258,6 +340,8 @@ def score_766(
                 "points": points,
                 "known": known,
                 "confidence": ind["confidence"],
+                "portal_group": ind["portal_group"],
+                "metric_code": metric,
             }
         )
     return pd.DataFrame.from_records(records, columns=list(SCORE_COLUMNS))
@@ -277,10 +361,12 @@ def summarise_766(scored: pd.DataFrame) -> pd.DataFrame:
         One row per group in table order, then a total row (``group_code == "total"``, ``group_name ==
         "Tổng"``); columns :data:`SUMMARY_COLUMNS`: ``points`` is the sum over known indicators (NaN when none is
         known), ``known_max_points`` their maximum, ``upper_bound`` the points if every unknown indicator scored
-        its maximum, ``unknown_codes`` / ``unknown_names`` the unknown indicators (``", "`` / ``"; "``-joined).
+        its maximum, ``unknown_codes`` / ``unknown_names`` the unknown indicators (``", "`` / ``"; "``-joined);
+        0-point rows (5.a, 5.b) are not counted.
     """
 
     def block(code: object, name: object, rows: pd.DataFrame) -> dict[str, object]:
+        rows = rows[rows["max_points"] > 0]  # the 0-point classification rows count for nothing
         known = rows[rows["known"].astype(bool)]
         unknown = rows[~rows["known"].astype(bool)]
         points = float(known["points"].sum()) if len(known) else float("nan")
@@ -387,7 +473,7 @@ def what_if(
     --------
     >>> r = what_if({"full_online_rate": 0.2978}, "full_online_rate", 0.5)
     >>> round(r["points_before"], 4), r["points_after"], round(r["points_gained"], 4)
-    (7.1472, 12.0, 4.8528)
+    (7.15, 12.0, 4.85)
     """
     table = bundled_indicators() if indicators is None else indicators
     ind = _find_indicator(table, indicator)

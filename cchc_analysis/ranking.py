@@ -21,6 +21,25 @@ from cchc_analysis.periods import parse_day
 #: Optional group-score columns of a snapshot file are named ``score_<group_code>`` (``score_1`` … ``score_6``).
 GROUP_SCORE_PREFIX = "score_"
 
+#: The portal's province ranking file (REAL, 34 provinces × 6 daily snapshots, October 2026).
+PROVINCE_RANKING = (
+    Path(__file__).resolve().parent.parent / "data" / "portal_766" / "ranking_766_provinces_2026-10.csv"
+)
+#: Column names of the portal's ranking layout (``date, unit_code, unit_name, total_score, <six groups>,
+#: score_delta, rank_total``) and what they are in a snapshot file.
+PORTAL_ALIASES: dict[str, str] = {
+    "unit_name": "unit",
+    "rank_total": "rank",
+    "cong_khai_minh_bach": "score_1",
+    "tien_do_giai_quyet": "score_2",
+    "dich_vu_cong_truc_tuyen": "score_3",
+    "thanh_toan_truc_tuyen": "score_4",
+    "muc_do_hai_long": "score_5",
+    "so_hoa_ho_so": "score_6",
+}
+#: Said of a snapshot identical to the previous one (the portal had not updated that day).
+NO_UPDATE_VI = "không cập nhật (giống hệt ngày trước)"
+
 TREND_COLUMNS: tuple[str, ...] = (
     "unit",
     "date",
@@ -34,6 +53,7 @@ TREND_COLUMNS: tuple[str, ...] = (
     "direction",
     "direction_first",
     "description",
+    "updated",
 )
 
 
@@ -103,6 +123,7 @@ def validate_snapshots(
         A missing column, an unreadable date or number, a rank outside ``1..n_units``, a duplicate
         (date, unit), or a row with neither a rank nor a score.
     """
+    snapshots = _portal_layout(snapshots)
     cols = _column_map(snapshots)
     missing = [c for c in ("date", "unit", "rank", "n_units") if c not in cols]
     if missing:
@@ -125,9 +146,26 @@ def validate_snapshots(
     _check_snapshot_rows(out, snapshots, cols, rows, file=file)
     out["rank"] = out["rank"].astype("Int64")
     out["n_units"] = out["n_units"].astype("Int64")
-    if "source" in cols:
-        out["source"] = snapshots[cols["source"]].astype("string")
+    for name in ("source", "unit_code"):
+        if name in cols:
+            out[name] = snapshots[cols[name]].astype("string")
     return out.reset_index(drop=True)
+
+
+def _portal_layout(frame: pd.DataFrame) -> pd.DataFrame:
+    """The portal's ranking layout (``unit_name``, ``rank_total``, six Vietnamese group columns, no ``n_units``)
+    renamed to the snapshot columns; ``n_units`` is then the number of units of each date."""
+    cols = _column_map(frame)
+    if "rank_total" not in cols and not ("unit_code" in cols and "unit_name" in cols):
+        return frame
+    renames = {cols[k]: v for k, v in PORTAL_ALIASES.items() if k in cols and v not in cols}
+    # ``score_delta``: as the portal returns it, meaning undocumented; not a group score, left out
+    out = frame.rename(columns=renames).drop(columns=[cols["score_delta"]] if "score_delta" in cols else [])
+    if "n_units" not in _column_map(out):
+        dates = out[_column_map(out)["date"]] if "date" in _column_map(out) else None
+        if dates is not None:
+            out["n_units"] = dates.map(dates.value_counts()).astype(str)
+    return out
 
 
 def _snapshot_dates(values: pd.Series, rows: list[int], *, file: object) -> pd.Series:
@@ -241,10 +279,46 @@ def read_ranking_snapshots(path: str | Path) -> pd.DataFrame:
         When the file cannot be read or a row is wrong.
     """
     p = Path(path)
-    frame = read_table(
-        p, required=("date", "unit", "rank", "n_units"), what="tệp xếp hạng", what_en="ranking file"
-    )
+    try:
+        frame = read_table(
+            p, required=("date", "unit", "rank", "n_units"), what="tệp xếp hạng", what_en="ranking file"
+        )
+    except InputError as first:
+        try:
+            frame = read_table(
+                p, required=("date", "rank_total"), what="tệp xếp hạng", what_en="ranking file"
+            )
+        except InputError:  # not the portal's layout either: the first message says what is missing
+            raise first from None
     return validate_snapshots(frame.reset_index(drop=True), file=p, rows=frame.index.tolist())
+
+
+def read_province_ranking(path: str | Path | None = None) -> pd.DataFrame:
+    """The portal's province ranking (default: the REAL October 2026 file in ``data/portal_766/``), read by
+    :func:`read_ranking_snapshots`: ``unit`` is the unit's name, ``unit_code`` its code, ``score_1`` …
+    ``score_6`` the six group scores, ``n_units`` the number of units of each date."""
+    return read_ranking_snapshots(PROVINCE_RANKING if path is None else path)
+
+
+def snapshot_updates(snapshots: pd.DataFrame) -> pd.Series:
+    """Whether each snapshot date brought new figures: False when every unit's rank and scores equal those of the
+    previous date (the portal had not updated). Index = the dates in order; the first date is True, and so is a
+    date without scores (an unchanged rank alone is not a missing update)."""
+    values = [c for c in ("rank", "total_score") if c in snapshots] + sorted(
+        c for c in snapshots.columns if str(c).startswith(GROUP_SCORE_PREFIX)
+    )
+    previous = None
+    out = {}
+    for day, rows in snapshots.sort_values("date").groupby("date", sort=True):
+        state = rows.set_index("unit")[values].sort_index().astype("Float64").round(6)
+        scored = "total_score" in rows and rows["total_score"].notna().any()  # ranks alone cannot tell
+        out[day] = (
+            previous is None
+            or not scored
+            or not (state.index.equals(previous.index) and state.fillna(-1.0).equals(previous.fillna(-1.0)))
+        )
+        previous = state
+    return pd.Series(out, dtype=bool, name="updated")
 
 
 def rank_trend(snapshots: pd.DataFrame) -> pd.DataFrame:
@@ -298,7 +372,12 @@ def rank_trend(snapshots: pd.DataFrame) -> pd.DataFrame:
     first = frame.groupby("unit").cumcount() == 0
     frame.loc[first, "change_first"] = pd.NA
     frame["percentile"] = [percentile(r, n) for r, n in zip(frame["rank"], frame["n_units"], strict=True)]
-    frame["direction"] = [describe_change(c) for c in frame["change_prev"]]
+    updated = snapshot_updates(frame)
+    frame["updated"] = frame["date"].map(updated).astype(bool)
+    frame["direction"] = [
+        describe_change(c) if u else NO_UPDATE_VI
+        for c, u in zip(frame["change_prev"], frame["updated"], strict=True)
+    ]
     frame["direction_first"] = [describe_change(c) for c in frame["change_first"]]
     prev = frame.groupby("unit")[["rank", "n_units", "date"]].shift(1)
     descriptions = []
@@ -308,11 +387,15 @@ def rank_trend(snapshots: pd.DataFrame) -> pd.DataFrame:
             descriptions.append(f"{r['unit']}: {here}")
             continue
         before = f"hạng {_rank_text(prev.loc[i, 'rank'], prev.loc[i, 'n_units'])} ngày {fmt_date(prev.loc[i, 'date'])}"
+        if not r["updated"]:
+            rank = _rank_text(r["rank"], r["n_units"])
+            descriptions.append(f"{r['unit']}: ngày {fmt_date(r['date'])} {NO_UPDATE_VI}, vẫn hạng {rank}")
+            continue
         verb = "lên" if r["change_prev"] > 0 else "xuống" if r["change_prev"] < 0 else "đến"
         descriptions.append(f"{r['unit']}: từ {before} {verb} {here}, {r['direction']}")
     frame["description"] = descriptions
     extra = [c for c in frame.columns if c.startswith(GROUP_SCORE_PREFIX)]
-    tail = [c for c in ("source",) if c in frame.columns]
+    tail = [c for c in ("source", "unit_code") if c in frame.columns]
     return frame[[*TREND_COLUMNS, *extra, *tail]]
 
 
@@ -335,3 +418,198 @@ def ranks_side_by_side(trend: pd.DataFrame, value: str = "rank") -> pd.DataFrame
     wide = trend.pivot(index="date", columns="unit", values=value).sort_index()
     wide.columns.name = None
     return wide
+
+
+LEAGUE_COLUMNS: tuple[str, ...] = (
+    "date",
+    "rank",
+    "unit",
+    "total_score",
+    "change_prev",
+    "change_first",
+    "best_rank",
+    "worst_rank",
+    "updated",
+)
+
+
+def league_table(trend: pd.DataFrame, date: object = None) -> pd.DataFrame:
+    """A league table per snapshot: rank, score, places gained since the previous and the first snapshot, and the
+    best and worst rank of each unit up to that snapshot.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        From :func:`rank_trend` (any units, any dates).
+    date : date-like, optional
+        One snapshot (default: every snapshot, one block per date).
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`LEAGUE_COLUMNS` (plus ``unit_code`` and ``score_<group>`` columns when present), sorted by
+        date then rank then unit; ``updated`` is False on a snapshot identical to the previous one.
+    """
+    frame = trend.sort_values(["unit", "date"], kind="stable").copy()
+    ranks = frame["rank"].astype("Float64")
+    frame["best_rank"] = ranks.groupby(frame["unit"]).cummin().astype("Int64")
+    frame["worst_rank"] = ranks.groupby(frame["unit"]).cummax().astype("Int64")
+    if date is not None:
+        frame = frame[frame["date"] == pd.Timestamp(parse_day(date))]
+    extra = [c for c in ("unit_code",) if c in frame] + [
+        c for c in frame if str(c).startswith(GROUP_SCORE_PREFIX)
+    ]
+    out = frame[[*LEAGUE_COLUMNS, *extra]].sort_values(["date", "rank", "unit"], kind="stable")
+    return out.reset_index(drop=True)
+
+
+def _group_weights(indicators: pd.DataFrame | None) -> pd.Series:
+    """Points a group gains per unit of rate (a fraction) raised on every indicator: Σ max / threshold."""
+    from cchc_analysis import index766
+
+    table = index766.bundled_indicators() if indicators is None else indicators
+    table = table[table["max_points"] > 0]
+    return (
+        (table["max_points"] / table["threshold"]).groupby(table["group_code"].astype(str), sort=False).sum()
+    )
+
+
+def what_it_takes(
+    trend: pd.DataFrame,
+    unit: str,
+    date: object = None,
+    *,
+    top: int = 10,
+    indicators: pd.DataFrame | None = None,
+) -> dict[str, object]:
+    """Points a unit needs to reach the next rank and the top ``top``, and which group closes the gap cheapest.
+
+    Ranks are competition ranks on the total score, so *tying* the unit above is enough to share its rank: the
+    points needed are the score difference (0 when already there). For each group, the cost of ``g`` points is
+    the rise of its indicators' rates it needs, ``g / Σ(max / threshold)`` (the real thresholds of the indicator
+    table: 80 % for 4.1, 4.2, 6.4, 90 % for 5.3, 100 % elsewhere), and a group can give at most its headroom
+    (maximum − score). The cheapest group is the one needing the smallest rise among those with room enough and
+    confirmed thresholds (online service, whose 50 % threshold is inferred, only when no other group will do).
+
+    Parameters
+    ----------
+    trend : DataFrame
+        From :func:`rank_trend`, with ``total_score`` (and ``score_1`` … ``score_6`` for the group advice).
+    unit : str
+        The unit (as in ``trend["unit"]``).
+    date : date-like, optional
+        The snapshot (default: the last one).
+    top : int
+        The size of the leading group (10).
+
+    Returns
+    -------
+    dict
+        ``unit, date, rank, n_units, total_score, points_to_next, next_rank, points_to_top, top, groups`` (a
+        DataFrame: ``group_code, group_name, score, max_points, headroom, rate_rise_next, rate_rise_top,
+        threshold_inferred``; a rise is a fraction, NaN when the group has not room enough),
+        ``cheapest_next``, ``cheapest_top`` (group codes or None; a group whose threshold is inferred only when
+        no group with confirmed thresholds has room enough), ``message`` (Vietnamese) and ``advice`` (the message
+        without its first sentence).
+    """
+    from cchc_analysis import index766
+    from cchc_analysis.formatting import fmt_number, fmt_pp
+
+    day = trend["date"].max() if date is None else pd.Timestamp(parse_day(date))
+    field = trend[(trend["date"] == day) & trend["total_score"].notna()]
+    mine = field[field["unit"] == unit]
+    if mine.empty:
+        raise InputError(
+            f"Không có điểm của «{unit}» ngày {fmt_date(day)}",
+            f"No score of {unit!r} on {day:%Y-%m-%d}",
+            value=unit,
+        )
+    me = mine.iloc[0]
+    own = float(me["total_score"])
+    others = field[field["unit"] != unit]["total_score"].astype(float).sort_values(ascending=False)
+    above = others[others > own]
+    points_next = float(round(above.min() - own, 2)) if len(above) else None
+    next_rank = int(1 + (others > above.min()).sum()) if len(above) else None
+    points_top = float(round(max(0.0, others.iloc[top - 1] - own), 2)) if len(others) >= top else 0.0
+    weights = _group_weights(indicators)
+    table = index766.bundled_indicators() if indicators is None else indicators
+    names = table.drop_duplicates("group_code").set_index("group_code")["group_name"]
+    inferred = set(table.loc[(table["confidence"] == "inferred") & (table["max_points"] > 0), "group_code"])
+    maxima = index766.group_maxima(indicators)
+    rows = []
+    for code in weights.index:
+        column = f"{GROUP_SCORE_PREFIX}{code}"
+        score = float(me[column]) if column in me and pd.notna(me[column]) else float("nan")
+        headroom = float(maxima[code]) - score
+        rows.append(
+            {
+                "group_code": code,
+                "group_name": names.get(code, code),
+                "score": score,
+                "max_points": float(maxima[code]),
+                "headroom": headroom,
+                "rate_rise_next": _rise(points_next, headroom, float(weights[code])),
+                "rate_rise_top": _rise(points_top, headroom, float(weights[code])),
+                "threshold_inferred": code in inferred,
+            }
+        )
+    groups = pd.DataFrame(rows)
+
+    def cheapest(column: str) -> str | None:
+        ok = groups.dropna(subset=[column])
+        confirmed = ok[
+            ~ok["threshold_inferred"]
+        ]  # real thresholds first; an inferred one only if none will do
+        ok = confirmed if len(confirmed) else ok
+        return None if ok.empty else str(ok.sort_values(column, kind="stable").iloc[0]["group_code"])
+
+    result = {
+        "unit": unit,
+        "date": day,
+        "rank": me["rank"],
+        "n_units": me["n_units"],
+        "total_score": own,
+        "points_to_next": points_next,
+        "next_rank": next_rank,
+        "points_to_top": points_top,
+        "top": top,
+        "groups": groups,
+        "cheapest_next": cheapest("rate_rise_next") if points_next else None,
+        "cheapest_top": cheapest("rate_rise_top") if points_top else None,
+    }
+    parts = [
+        f"{unit} ngày {fmt_date(day)}: hạng {_rank_text(me['rank'], me['n_units'])}, {fmt_number(own, 2)} điểm."
+    ]
+    for key, need, target in (
+        ("cheapest_next", points_next, f"lên hạng {fmt_int(next_rank)}" if next_rank else ""),
+        ("cheapest_top", points_top, f"vào nhóm {fmt_int(top)} đứng đầu"),
+    ):
+        if need is None:
+            parts.append("Đơn vị đang đứng đầu.")
+            continue
+        if need == 0:
+            parts.append(f"Đơn vị đã ở trong nhóm {fmt_int(top)} đứng đầu.")
+            continue
+        text = f"Cần thêm {fmt_number(need, 2)} điểm để {target}"
+        code = result[key]
+        if code is None:
+            text += "; không nhóm chỉ số nào một mình đủ chỗ tăng."
+        else:
+            g = groups.set_index("group_code").loc[code]
+            column = "rate_rise_next" if key == "cheapest_next" else "rate_rise_top"
+            text += (
+                f"; rẻ nhất là nhóm «{g['group_name']}» (còn {fmt_number(g['headroom'], 2)} điểm chưa đạt): "
+                f"tỷ lệ các chỉ tiêu của nhóm tăng bình quân {fmt_pp(g[column] * 100, 1)}"
+                + (" (ngưỡng của nhóm là suy luận, chưa được xác nhận)." if g["threshold_inferred"] else ".")
+            )
+        parts.append(text)
+    result["message"] = " ".join(parts)
+    result["advice"] = " ".join(parts[1:])
+    return result
+
+
+def _rise(points: float | None, headroom: float, weight: float) -> float:
+    """Rate rise (a fraction) that yields ``points`` in a group, NaN when the group has not that much room."""
+    if points is None or points != points or headroom != headroom or points > headroom + 1e-9:
+        return float("nan")
+    return points / weight

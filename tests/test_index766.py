@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -14,6 +16,9 @@ from cchc_analysis.index766 import (
     summarise_766,
     what_if,
 )
+
+REAL_DIR = Path(__file__).resolve().parents[1] / "data" / "portal_766"
+REAL_INDICATORS = REAL_DIR / "portal_766_indicators_2026-09-17.csv"
 
 
 def test_bundled_table_groups_add_to_100():
@@ -74,8 +79,9 @@ def test_notice_like_rates_score():
         }
     )
     summary = summarise_766(score_766(rates)).set_index("group_code")
-    expected = 20 * 3097 / 3099 + 12 * (923 / 3099) / 0.5 + 6 + 4 + 2 + 6
-    assert summary.loc["total", "points"] == pytest.approx(expected)
+    # each indicator rounded to 2 decimals before summing, as the portal does:
+    # 20 × 3.097/3.099 = 19,987… → 19,99; 12 × (923/3.099)/0,5 = 7,148… → 7,15; then 6 + 4 + 2 + 6
+    assert summary.loc["total", "points"] == pytest.approx(19.99 + 7.15 + 6 + 4 + 2 + 6)
     assert summary.loc["total", "known_max_points"] == 20 + 12 + 6 + 6 + 4 + 2
 
 
@@ -101,12 +107,12 @@ def test_what_if_full_online_to_50_percent_and_rank_among_peers():
     result = what_if(
         {"full_online_rate": 0.2978}, "full_online_rate", 0.5, peers, current_total=71.0, unit="Đại Sơn"
     )
-    # before 12 × 0,2978 / 0,5 = 7,1472; after 12; gained 4,8528
+    # before 12 × 0,2978 / 0,5 = 7,1472 → 7,15 (the portal's 2 decimals); after 12; gained 4,85
     assert result["code"] == "3"
-    assert result["points_before"] == pytest.approx(7.1472)
+    assert result["points_before"] == 7.15
     assert result["points_after"] == 12.0
-    assert result["points_gained"] == pytest.approx(4.8528)
-    # 71 ranks behind 80, 75, 72 → 4 of 6; 75,8528 ranks behind 80 only → 2 of 6
+    assert result["points_gained"] == pytest.approx(4.85)
+    # 71 ranks behind 80, 75, 72 → 4 of 6; 75,85 ranks behind 80 only → 2 of 6
     assert (result["rank_before"], result["rank_after"], result["n_ranked"]) == (4, 2, 6)
     assert "tăng 4,85 điểm" in result["message"]
     assert "từ 4/6 thành 2/6" in result["message"]
@@ -211,3 +217,43 @@ def test_scoring_reads_the_bundled_table_once(monkeypatch):
     table = index766.bundled_indicators()
     table.loc[table["code"] == "3", "max_points"] = 99.0
     assert index766.bundled_indicators().set_index("code").loc["3", "max_points"] == 12.0
+
+
+def test_each_indicator_is_rounded_to_two_decimals_before_summing():
+    # 2 × 0,19415/0,8 = 0,485… → 0,49 (not 0,485); 4 × 0,2028 = 0,8112 → 0,81; 6 × 0,6206 = 3,7236 → 3,72
+    scored = score_766({"6.4": 0.19415, "6.2": 0.2028, "6.1": 0.6206}).set_index("code")
+    assert scored.loc[["6.4", "6.2", "6.1"], "points"].tolist() == [0.49, 0.81, 3.72]
+    group = summarise_766(score_766({"6.4": 0.19415, "6.2": 0.2028, "6.1": 0.6206})).set_index("group_code")
+    assert group.loc["6", "points"] == pytest.approx(0.49 + 0.81 + 3.72)  # 5,02, not 5,0198…
+    # a half at the 3rd decimal goes up: 6 × 0,38125 = 2,2875 → 2,29
+    assert score_766({"5.2": 0.38125}).set_index("code").loc["5.2", "points"] == 2.29
+
+
+def test_a_unit_without_petitions_gets_full_marks_on_petition_indicators():
+    scored = score_766({"5.3": 0.45}, no_denominator=["5.1", "PETITION_HANDLING_SATISFACTION"])
+    s = scored.set_index("code")
+    assert s.loc["5.1", "points"] == 6.0 and s.loc["5.2", "points"] == 6.0
+    assert s.loc["5.1", "rate_source"] == "no_denominator"
+    # the classification rows carry 0 points and are not «unknown»
+    assert s.loc["5.a", "points"] == 0.0 and s.loc["5.b", "points"] == 0.0
+    group = summarise_766(scored).set_index("group_code").loc["5"]
+    assert group["points"] == 15.0  # 6 + 6 + 6 × 0,45/0,9
+    assert group["unknown_codes"] == ""
+
+
+def test_a_denominator_zero_elsewhere_is_unknown_not_full_marks():
+    s = score_766({}, no_denominator=["6.1", "ELECTRONIC_CERTIFIED_COPY"]).set_index("code")
+    assert pd.isna(s.loc["6.1", "points"]) and not s.loc["6.1", "known"]  # no rule: unknown, never 0 or 6
+    assert s.loc["6.3", "points"] == 2.0  # the portal gives 0/0 full marks here (Đắk Lắk 17/09/2026)
+    with pytest.raises(InputError):
+        score_766({}, no_denominator=["NOT_A_METRIC"])
+
+
+def test_bundled_table_has_the_portal_metric_codes():
+    table = load_indicators()
+    real = pd.read_csv(REAL_INDICATORS, comment="#")
+    real = real[real["metric_code"] != "GROUP"]  # a group score; GROUP rows of the table are whole groups
+    pairs = set(zip(real["group"], real["metric_code"], strict=True))
+    assert pairs <= set(zip(table["portal_group"], table["metric_code"], strict=True))
+    assert table["max_points"].sum() == 100
+    assert table.set_index("metric_code").loc["SO_HOA_GIAY_TO_GIAI_QUYET", "threshold"] == 1.0

@@ -253,6 +253,9 @@ def _measure(row: dict, name: str) -> float | None:
             return None
         done = number(row["early"]) + (number(row["on_time"]) if name == "on_time_rate" else 0.0)
         return done / resolved
+    if name == "satisfaction_rate":
+        rated, satisfied = number(row.get("rated")), number(row.get("satisfied"))
+        return None if not rated or satisfied is None else satisfied / rated
     return number(row.get(name))
 
 
@@ -282,12 +285,11 @@ def grade_of(row: dict, rules: GradeRules) -> str | None:
     >>> grade_of(row | {"rated": None, "satisfied": None}, rules) is None
     True
     """
-    for condition in rules.minimum:
-        holds = _holds(row, condition)
-        if holds is None:
-            return None
-        if not holds:
-            return TOO_FEW
+    minimum = [_holds(row, c) for c in rules.minimum]
+    if any(holds is None for holds in minimum):
+        return None
+    if not all(minimum):
+        return TOO_FEW
     for label, conditions in rules.levels:
         results = [_holds(row, c) for c in conditions]
         if any(r is None for r in results):

@@ -570,3 +570,147 @@ def write_officers_xlsx(
     with atomic_path(final) as tmp:
         wb.save(tmp)
     return final
+
+
+# --- staff turnover ---------------------------------------------------------------------------------------------
+
+#: Groups of :func:`newcomer_quality`.
+NEWCOMERS = "Cán bộ trong tháng đầu xử lý hồ sơ"
+OTHERS = "Cán bộ khác"
+
+
+def _receipt_months(dossiers: pd.DataFrame) -> pd.DataFrame:
+    rows = dossiers[dossiers["officer"].notna() & dossiers["received_at"].notna()]
+    return pd.DataFrame(
+        {"officer": rows["officer"].astype("string"), "month": _month_labels(rows["received_at"])},
+        index=rows.index,
+    )
+
+
+def officer_turnover(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame | None:
+    """Officers active per month of receipt, who started and who stopped handling dossiers, and the share of
+    dossiers handled by officers in their first month.
+
+    An officer is *active* in a month when a dossier received that month is theirs; *starts* in the first month
+    they are active and *stops* in the month after the last one. The file's first month cannot tell who started
+    (everyone is new to the file) and its last month who stopped: those cells are NA, not 0. Months are those of
+    ``period`` that the file covers.
+
+    Returns
+    -------
+    DataFrame or None
+        ``month, active, started, stopped, dossiers, by_newcomers, newcomer_share``, ``attrs["started"]`` /
+        ``attrs["stopped"]``: ``{month: [officers]}``. None when the export has no officer column.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"received_at": pd.to_datetime(["2026-01-05", "2026-02-03", "2026-02-04", "2026-03-02"]),
+    ...                   "officer": ["A", "A", "B", "B"]})
+    >>> from cchc_analysis.periods import parse_period
+    >>> t = officer_turnover(d, parse_period("2026-Q1"))
+    >>> t[["month", "active", "started", "stopped", "by_newcomers"]].to_numpy().tolist()
+    [['2026-01', 1, <NA>, <NA>, <NA>], ['2026-02', 2, 1, 0, 1], ['2026-03', 1, 0, <NA>, 0]]
+    """
+    if "officer" not in dossiers.columns:
+        return None
+    seen = _receipt_months(dossiers)
+    if not len(seen):
+        return None
+    first = seen.groupby("officer")["month"].min()
+    last = seen.groupby("officer")["month"].max()
+    data_first, data_last = seen["month"].min(), seen["month"].max()
+    months = [
+        str(m)
+        for m in np.arange(
+            np.datetime64(period.start, "M"), np.datetime64(period.end, "M") + 1, dtype="datetime64[M]"
+        )
+        if data_first <= str(m) <= data_last
+    ]
+    rows = []
+    started_names: dict[str, list[str]] = {}
+    stopped_names: dict[str, list[str]] = {}
+    for month in months:
+        in_month = seen[seen["month"] == month]
+        active = in_month["officer"].nunique()
+        known_start = month != data_first
+        known_stop = month != data_last
+        starters = sorted(first[first == month].index) if known_start else []
+        previous = str(np.datetime64(month, "M") - 1)
+        leavers = sorted(last[last == previous].index) if known_stop and month != data_first else []
+        newcomer = in_month["officer"].map(first).eq(month)
+        started_names[month], stopped_names[month] = starters, leavers
+        rows.append(
+            {
+                "month": month,
+                "active": active,
+                "started": len(starters) if known_start else pd.NA,
+                "stopped": len(leavers) if known_stop and month != data_first else pd.NA,
+                "dossiers": len(in_month),
+                "by_newcomers": int(newcomer.sum()) if known_start else pd.NA,
+            }
+        )
+    table = pd.DataFrame(rows, columns=["month", "active", "started", "stopped", "dossiers", "by_newcomers"])
+    for column in table.columns[1:]:
+        table[column] = table[column].astype("Int64")
+    table["newcomer_share"] = (table["by_newcomers"].astype("Float64") / table["dossiers"]).to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    table.attrs["started"], table.attrs["stopped"] = started_names, stopped_names
+    return table
+
+
+def newcomer_quality(
+    dossiers: pd.DataFrame, period: Period, *, granularity: str = "date"
+) -> pd.DataFrame | None:
+    """Whether late or unsatisfied dossiers concentrate on officers in their first month.
+
+    Dossiers resolved in ``period`` whose officer received their first dossier of the file in the month of receipt
+    of this dossier (not the file's first month, which cannot tell), against the others.
+
+    Returns
+    -------
+    DataFrame or None
+        ``group`` (:data:`NEWCOMERS`, :data:`OTHERS`), ``resolved, late, late_rate, rated, dissatisfied,
+        dissatisfied_rate`` (rating counts NA without a satisfaction column). None without an officer column or
+        when no officer started within the file.
+    """
+    if "officer" not in dossiers.columns:
+        return None
+    seen = _receipt_months(dossiers)
+    if not len(seen):
+        return None
+    first = seen.groupby("officer")["month"].min()
+    data_first = seen["month"].min()
+    flags = classify_dossiers(dossiers, period.start, period.end, granularity=granularity)
+    resolved = flags["resolved"].to_numpy(dtype=bool) & dossiers["officer"].notna().to_numpy()
+    rows = dossiers.loc[resolved]
+    month = pd.Series(_month_labels(rows["received_at"]), index=rows.index)
+    newcomer = (rows["officer"].map(first) == month) & (month != data_first)
+    if not newcomer.any():
+        return None
+    late = flags["late"].to_numpy()[resolved]
+    out = []
+    for label, mask in ((NEWCOMERS, newcomer.to_numpy()), (OTHERS, ~newcomer.to_numpy())):
+        record: dict[str, object] = {
+            "group": label,
+            "resolved": int(mask.sum()),
+            "late": int(late[mask].sum()),
+        }
+        if "satisfaction" in rows:
+            rating = rows["satisfaction"].astype("string")
+            record["rated"] = int(rating[mask].notna().sum())
+            record["dissatisfied"] = int((rating[mask] == "dissatisfied").sum())
+        else:
+            record["rated"] = record["dissatisfied"] = pd.NA
+        out.append(record)
+    table = pd.DataFrame(out)
+    for column in ("resolved", "late", "rated", "dissatisfied"):
+        table[column] = table[column].astype("Int64")
+    table["late_rate"] = (
+        table["late"].astype("Float64") / table["resolved"].where(table["resolved"] > 0)
+    ).to_numpy(dtype="float64", na_value=np.nan)
+    rated = table["rated"].astype("Float64")
+    table["dissatisfied_rate"] = (table["dissatisfied"].astype("Float64") / rated.where(rated > 0)).to_numpy(
+        dtype="float64", na_value=np.nan
+    )
+    return table[["group", "resolved", "late", "late_rate", "rated", "dissatisfied", "dissatisfied_rate"]]

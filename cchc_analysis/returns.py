@@ -196,8 +196,8 @@ def return_delays(
     Returns
     -------
     DataFrame or None
-        ``step`` («Trả kết quả» / «Đồng bộ»), ``system`` (the ``source_system``, else the ``field``, else
-        «Toàn đơn vị»), ``month``, ``resolved``, ``done`` (returned / synced), ``waiting`` (not yet),
+        ``step`` («Trả kết quả» / «Đồng bộ»), ``system`` (the ``source_system`` — the Ministry of Justice's
+        split by field, «Bộ Tư pháp — Hộ tịch» — else the ``field``, else «Toàn đơn vị»), ``month``, ``resolved``, ``done`` (returned / synced), ``waiting`` (not yet),
         ``median_days``, ``p90_days``, ``max_days`` (of the done ones), ``delayed``, ``delayed_rate``. The
         notice's systems first, then by delayed share. ``attrs["by"]`` names the grouping column. None when the
         export has neither ``returned_at`` nor ``synced_at``.
@@ -211,6 +211,13 @@ def return_delays(
     system = (
         rows[by].astype("string").fillna("(không ghi)") if by else pd.Series("Toàn đơn vị", index=rows.index)
     )
+    if by == "source_system" and "field" in rows:
+        # The Ministry of Justice system carries both software the notice names (hộ tịch dùng chung, chứng thực
+        # điện tử): split it by field so that each shows on its own.
+        justice = system.map(lambda name: "tu phap" in fold(str(name))).to_numpy(dtype=bool)
+        field = rows["field"].astype("string")
+        split = justice & field.notna().to_numpy()
+        system = system.where(~split, system + " — " + field)
     limit = pd.Series(pd.Timestamp(as_of + timedelta(days=1)), index=rows.index)
     waited = working_days_between(rows["resolved_at"], limit - pd.Timedelta(days=1)).astype("float64")
     parts = []

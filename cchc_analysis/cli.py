@@ -485,6 +485,7 @@ def _cmd_officers(args: argparse.Namespace) -> int:
     _warn_not_counted(args, result.accounting)
     choice = data_period(result, _period(args), args.as_of)
     _warn_reading(args, [*result.notes, *choice.notes], result.accounting, result.rejects)
+    table = officer_months(result.dossiers, choice.period, granularity=args.granularity, rules=rules)
     if args.write_names_key:
         named = load_path(args.file, **(_loader_options(args) | {"officer_names": True}))
         officers = (
@@ -494,7 +495,6 @@ def _cmd_officers(args: argparse.Namespace) -> int:
         )
         write_names_key(officers, args.write_names_key)
         _progress(f"Đã ghi khóa tên cán bộ (giữ kín, không gửi kèm báo cáo): {args.write_names_key}")
-    table = officer_months(result.dossiers, choice.period, granularity=args.granularity, rules=rules)
     outputs: list[dict] = []
     if args.format == "xlsx":
         units = result.dossiers["unit"].dropna().unique() if "unit" in result.dossiers else []

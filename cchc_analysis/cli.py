@@ -483,9 +483,17 @@ def _cmd_officers(args: argparse.Namespace) -> int:
     result = load_path(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
     _warn_not_counted(args, result.accounting)
-    choice = data_period(result, _period(args), args.as_of)
+    requested = _period(args)
+    choice = data_period(result, requested, args.as_of)
     _warn_reading(args, [*result.notes, *choice.notes], result.accounting, result.rejects)
-    table = officer_months(result.dossiers, choice.period, granularity=args.granularity, rules=rules)
+    period = choice.period
+    if requested is None and choice.cutoff is not None and choice.cutoff > period.end:
+        # No period given: every resolution up to the cut-off counts, not only those by the last receipt day.
+        period = period_between(period.start, choice.cutoff)
+    period_json = {"from": period.start.isoformat(), "to": period.end.isoformat()} | {
+        k: v for k, v in choice.as_json().items() if k not in ("from", "to")
+    }
+    table = officer_months(result.dossiers, period, granularity=args.granularity, rules=rules)
     if args.write_names_key:
         named = load_path(args.file, **(_loader_options(args) | {"officer_names": True}))
         officers = (
@@ -501,7 +509,7 @@ def _cmd_officers(args: argparse.Namespace) -> int:
         out = write_officers_xlsx(
             table,
             args.output,
-            period=choice.period,
+            period=period,
             unit=args.unit or (str(units[0]) if len(units) == 1 else result.unit_name),
             rules=rules,
             synthetic=result.synthetic,
@@ -512,9 +520,9 @@ def _cmd_officers(args: argparse.Namespace) -> int:
         outputs.append(file_record("officers", out))
         text = f"Đã ghi bảng đánh giá cán bộ: {out} — {fmt_int(len(table))} dòng (cán bộ × tháng).\n"
     elif args.format == "json":
-        text = officers_json(table, choice.as_json(), synthetic=result.synthetic)
+        text = officers_json(table, period_json, synthetic=result.synthetic)
     else:
-        text = format_officers_table(table, choice.period, names=names, synthetic=result.synthetic)
+        text = format_officers_table(table, period, names=names, synthetic=result.synthetic)
     if args.output and args.format != "xlsx":
         from cchc_analysis.outputs import atomic_write_text
 
@@ -523,7 +531,7 @@ def _cmd_officers(args: argparse.Namespace) -> int:
         text = f"Đã ghi: {args.output}\n"
     elif not outputs:
         outputs.append(_text_record("stdout", text, args.format))
-    parameters = {"period": choice.as_json(), "as_of": args.as_of, "format": args.format}
+    parameters = {"period": period_json, "as_of": args.as_of, "format": args.format}
     _finish_audit(args, loads=[result], outputs=outputs, parameters=parameters)
     sys.stdout.write(text)
     return EXIT_OK

@@ -254,3 +254,19 @@ def test_synthetic_export_matches_an_independent_count(tmp_path, capsys):
     }
     assert got == {k: tuple(int(x) for x in v) for k, v in expected.iterrows()}
     assert "Dữ liệu mô phỏng" in out
+
+
+def test_without_a_period_every_resolution_to_the_cut_off_counts(tmp_path, capsys):
+    path = tmp_path / "ngan.csv"
+    path.write_text(
+        "Mã hồ sơ;Ngày tiếp nhận;Ngày hẹn trả;Ngày kết thúc xử lý;Cán bộ xử lý\n"
+        "A;05/01/2026;09/01/2026;08/01/2026;CB01\n"
+        "B;07/01/2026;09/01/2026;12/01/2026;CB01\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(["officers", path, "--format", "json"], capsys)
+    assert code == 0
+    payload = json.loads(out)
+    # Receipts end on 07/01 but the file runs to 12/01: both resolutions count.
+    assert payload["period"] == {"from": "2026-01-05", "to": "2026-01-12"}
+    assert [(r["resolved"], r["late"], r["rated"]) for r in payload["officers"]] == [(2, 1, None)]

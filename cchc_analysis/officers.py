@@ -494,7 +494,7 @@ def write_officers_xlsx(
                     cell.alignment = Alignment(horizontal="center", vertical="center")
                 if column == HEADINGS_VI["satisfaction_rate"] and value is not None:
                     cell.number_format = "0.0%"
-                elif value is None and j not in (2, n):
+                elif value is None and j != 2:
                     cell.value = "–"
         r += 2
         notes = [

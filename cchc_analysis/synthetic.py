@@ -1161,7 +1161,9 @@ def _text_cells(df: pd.DataFrame, style: str) -> dict[str, tuple[str, list[str]]
         elif col == "satisfaction" and vi:
             text = s.astype("object").map(SATISFACTION_LABELS_VI).fillna("")
         elif col == "vulnerable_group" and vi:
-            text = s.astype("object").map(lambda v: VULNERABLE_GROUP_LABELS_VI.get(v, v)).fillna("")
+            text = s.astype("object").map(
+                lambda v: VULNERABLE_GROUP_LABELS_VI.get(v, v) if isinstance(v, str) else ""
+            )
         elif col == "status":
             codes = s.astype("Int64")
             text = codes.map(STATUS_NAMES).fillna("") if vi else codes.astype("string").fillna("")

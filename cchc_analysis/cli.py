@@ -451,6 +451,92 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_officers(args: argparse.Namespace) -> int:
+    from cchc_analysis.audit import file_record
+    from cchc_analysis.loaders import data_period, load_path
+    from cchc_analysis.officers import (
+        format_officers_table,
+        officer_months,
+        officers_json,
+        read_grade_rules,
+        read_names_key,
+        write_names_key,
+        write_officers_xlsx,
+    )
+
+    if args.names_key and (args.format != "table" or args.output):
+        raise InputError(
+            "Khóa tên cán bộ (--names-key) chỉ dùng để xem trên màn hình (--format table, không -o); "
+            "không ghi tên vào tệp xuất. Cần tệp có tên: dùng --officer-names",
+            "The names key is for the screen only (--format table without -o); it is never written to an export",
+        )
+    if args.format == "xlsx" and not args.output:
+        raise InputError("Định dạng xlsx cần -o TỆP.xlsx", "--format xlsx needs -o OUT.xlsx")
+    if args.format == "xlsx" and args.output.suffix.lower() != ".xlsx":
+        raise InputError(
+            f"Tệp kết quả phải có đuôi .xlsx, không phải «{args.output.suffix}»",
+            f"The output must be named .xlsx, not {args.output.suffix!r}",
+            file=args.output,
+        )
+    rules = read_grade_rules(args.grades)
+    names = read_names_key(args.names_key) if args.names_key else None
+    result = load_path(args.file, progress=_load_progress(args), **_loader_options(args))
+    _log_load(args, result)
+    _warn_not_counted(args, result.accounting)
+    requested = _period(args)
+    choice = data_period(result, requested, args.as_of)
+    _warn_reading(args, [*result.notes, *choice.notes], result.accounting, result.rejects)
+    period = choice.period
+    if requested is None and choice.cutoff is not None and choice.cutoff > period.end:
+        # No period given: every resolution up to the cut-off counts, not only those by the last receipt day.
+        period = period_between(period.start, choice.cutoff)
+    period_json = {"from": period.start.isoformat(), "to": period.end.isoformat()} | {
+        k: v for k, v in choice.as_json().items() if k not in ("from", "to")
+    }
+    table = officer_months(result.dossiers, period, granularity=args.granularity, rules=rules)
+    if args.write_names_key:
+        named = load_path(args.file, **(_loader_options(args) | {"officer_names": True}))
+        officers = (
+            [str(v) for v in named.dossiers.get("officer", []).dropna().unique()]
+            if "officer" in named.dossiers
+            else []
+        )
+        write_names_key(officers, args.write_names_key)
+        _progress(f"Đã ghi khóa tên cán bộ (giữ kín, không gửi kèm báo cáo): {args.write_names_key}")
+    outputs: list[dict] = []
+    if args.format == "xlsx":
+        units = result.dossiers["unit"].dropna().unique() if "unit" in result.dossiers else []
+        out = write_officers_xlsx(
+            table,
+            args.output,
+            period=period,
+            unit=args.unit or (str(units[0]) if len(units) == 1 else result.unit_name),
+            rules=rules,
+            synthetic=result.synthetic,
+            source_note=f"Nguồn: {result.source.name} (SHA-256 {result.sha256[:12]}…); "
+            f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị "
+            "từ chối.",
+        )
+        outputs.append(file_record("officers", out))
+        text = f"Đã ghi bảng đánh giá cán bộ: {out} — {fmt_int(len(table))} dòng (cán bộ × tháng).\n"
+    elif args.format == "json":
+        text = officers_json(table, period_json, synthetic=result.synthetic)
+    else:
+        text = format_officers_table(table, period, names=names, synthetic=result.synthetic)
+    if args.output and args.format != "xlsx":
+        from cchc_analysis.outputs import atomic_write_text
+
+        atomic_write_text(args.output, text)
+        outputs.append(file_record("officers", args.output))
+        text = f"Đã ghi: {args.output}\n"
+    elif not outputs:
+        outputs.append(_text_record("stdout", text, args.format))
+    parameters = {"period": period_json, "as_of": args.as_of, "format": args.format}
+    _finish_audit(args, loads=[result], outputs=outputs, parameters=parameters)
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _cmd_reconcile(args: argparse.Namespace) -> int:
     from cchc_analysis.reconcile import checks_to_json, format_checks_table, reconcile
     from cchc_analysis.reported import read_reported_figures
@@ -578,6 +664,37 @@ def build_parser() -> argparse.ArgumentParser:
     _add_loader_options(p)
     _add_audit_options(p)
     p.set_defaults(handler=_cmd_bieu06)
+
+    p = sub.add_parser(
+        "officers",
+        help="đánh giá cán bộ theo tháng: hồ sơ giải quyết, đúng hạn, hài lòng, phản ánh và xếp loại đề xuất",
+        description="Mỗi dòng một cán bộ và một tháng giải quyết: số hồ sơ đã giải quyết (trước hạn, đúng hạn, "
+        "quá hạn), được đánh giá, hài lòng, tỷ lệ hài lòng, phản ánh kiến nghị và xếp loại đề xuất theo ngưỡng "
+        "trong reference/officer_grades.csv (kèm căn cứ; --grades để dùng tệp ngưỡng của đơn vị). Mặc định cán "
+        "bộ được thay bằng mã bí danh; --names-key hiện họ tên trên màn hình từ khóa tên giữ tại máy, không ghi "
+        "vào tệp xuất.",
+    )
+    p.add_argument("file", type=Path, help="tệp hồ sơ hoặc thư mục các tệp")
+    _add_period_options(p)
+    p.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    p.add_argument("-o", "--output", type=Path, metavar="OUT", help="tệp kết quả (bắt buộc với xlsx)")
+    p.add_argument("--unit", help="tên đơn vị in trên bảng")
+    p.add_argument("--grades", type=Path, metavar="CSV", help="tệp ngưỡng xếp loại (mặc định của gói)")
+    p.add_argument(
+        "--names-key",
+        type=Path,
+        metavar="CSV",
+        help="khóa tên cán bộ (pseudonym,name) giữ tại máy: hiện họ tên trên màn hình, không ghi vào tệp xuất",
+    )
+    p.add_argument(
+        "--write-names-key",
+        type=Path,
+        metavar="CSV",
+        help="ghi khóa tên cán bộ (mã bí danh → họ tên) từ tệp hồ sơ ra tệp này, để giữ kín tại máy",
+    )
+    _add_loader_options(p)
+    _add_audit_options(p)
+    p.set_defaults(handler=_cmd_officers)
 
     p = sub.add_parser(
         "reconcile",

@@ -31,10 +31,15 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
     "satisfaction",
     "complaint",
     "home_delivery",
+    "home_pickup",
+    "vulnerable_group",
+    "synced_at",
 )
 
-DATE_COLUMNS: tuple[str, ...] = ("received_at", "due_at", "resolved_at", "returned_at")
-TEXT_COLUMNS: tuple[str, ...] = ("procedure", "field", "unit", "source_system", "officer")
+DATE_COLUMNS: tuple[str, ...] = ("received_at", "due_at", "resolved_at", "returned_at", "synced_at")
+#: ``vulnerable_group`` is text whose known words become the codes of :data:`VULNERABLE_GROUPS` (vocabulary kind
+#: ``vulnerable_group``); a word the vocabulary lacks is kept as written.
+TEXT_COLUMNS: tuple[str, ...] = ("procedure", "field", "unit", "source_system", "officer", "vulnerable_group")
 BOOL_COLUMNS: tuple[str, ...] = (
     "digitized",
     "data_reused",
@@ -42,7 +47,26 @@ BOOL_COLUMNS: tuple[str, ...] = (
     "paid_online",
     "complaint",
     "home_delivery",
+    "home_pickup",
 )
+
+#: Vulnerable groups of Kế hoạch 126/KH-UBND (home pick-up and return), canonical codes.
+VULNERABLE_GROUPS: tuple[str, ...] = (
+    "elderly",
+    "disabled",
+    "poor_household",
+    "social_protection",
+    "meritorious",
+    "other_vulnerable",
+)
+VULNERABLE_GROUP_LABELS_VI: dict[str, str] = {
+    "elderly": "Người cao tuổi",
+    "disabled": "Người khuyết tật",
+    "poor_household": "Hộ nghèo, cận nghèo",
+    "social_protection": "Đối tượng bảo trợ xã hội",
+    "meritorious": "Người có công",
+    "other_vulnerable": "Đối tượng yếu thế khác",
+}
 
 #: Canonical channel values (pandas categorical with these categories, in this order).
 CHANNELS: tuple[str, ...] = ("full_online", "partial_online", "online", "in_person", "postal")
@@ -95,6 +119,9 @@ COLUMN_LABELS_VI: dict[str, str] = {
     "satisfaction": "Mức độ hài lòng",
     "complaint": "Phản ánh kiến nghị",
     "home_delivery": "Trả kết quả tại nhà",
+    "home_pickup": "Tiếp nhận hồ sơ tại nhà",
+    "vulnerable_group": "Đối tượng yếu thế",
+    "synced_at": "Ngày đồng bộ",
     "month": "Tháng",
     "quarter": "Quý",
 }

@@ -38,11 +38,13 @@ from cchc_analysis.errors import InputError
 from cchc_analysis.outputs import atomic_path, atomic_write_bytes
 from cchc_analysis.periods import parse_day
 from cchc_analysis.schema import (
+    CANONICAL_COLUMNS,
     CHANNEL_LABELS_VI,
     CHANNELS,
     SATISFACTION_LABELS_VI,
     SATISFACTION_LEVELS,
     STATUS_NAMES,
+    VULNERABLE_GROUP_LABELS_VI,
 )
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -562,8 +564,76 @@ def generate_notice_sample(seed: int = NOTICE_SEED) -> pd.DataFrame:
             "home_delivery": pd.array(np.zeros(n, dtype=bool), dtype="boolean"),
         }
     )
+    # Columns of issue 12 (return, sync, Kế hoạch 126), from a generator of their own so that every column
+    # above keeps its values: no home pick-up or return yet (the plan is dated 13/04/2026).
+    extra = _return_columns(np.random.default_rng([seed, 126]), cal, res_idx, is_open, field, cutoff_idx)
+    df["home_pickup"] = pd.array(np.zeros(n, dtype=bool), dtype="boolean")
+    df["returned_at"] = _at(cal[extra["return_idx"]], res_min)
+    df.loc[extra["not_returned"], "returned_at"] = pd.NaT
+    df["synced_at"] = _at(cal[extra["sync_idx"]], res_min)
+    df.loc[extra["not_synced"], "synced_at"] = pd.NaT
+    df["vulnerable_group"] = pd.array(extra["group"], dtype="string")
+    df = df[[c for c in CANONICAL_COLUMNS if c in df.columns]]
     df.attrs.update(_attrs("generate_notice_sample", seed, NOTICE_START, NOTICE_END))
     return df
+
+
+#: Working days from result to return: (share of dossiers, days), in the civil-status and authentication fields
+#: (the notice's software errors) and elsewhere.
+_RETURN_DELAYS_SLOW: tuple[tuple[float, int], ...] = (
+    (0.62, 0),
+    (0.18, 1),
+    (0.08, 2),
+    (0.06, 3),
+    (0.04, 4),
+    (0.02, 6),
+)
+_RETURN_DELAYS_FAST: tuple[tuple[float, int], ...] = ((0.86, 0), (0.11, 1), (0.03, 2))
+#: Vulnerable groups (codes of schema.VULNERABLE_GROUPS) and their weights, for about 6 % of dossiers.
+_GROUP_WEIGHTS: tuple[tuple[str, float], ...] = (
+    ("elderly", 0.45),
+    ("disabled", 0.2),
+    ("poor_household", 0.15),
+    ("social_protection", 0.12),
+    ("meritorious", 0.08),
+)
+
+
+def _return_columns(
+    rng: np.random.Generator,
+    cal: np.ndarray,
+    res_idx: np.ndarray,
+    is_open: np.ndarray,
+    field: np.ndarray,
+    cutoff_idx: int,
+) -> dict[str, np.ndarray]:
+    """Return and sync days (calendar positions) and vulnerable groups of the notice sample.
+
+    Civil status (hộ tịch) and authentication (chứng thực) results are returned later and synchronised late by
+    their shared software, as the notice finds; a return or sync after the cut-off is blank (not yet).
+    """
+    n = len(res_idx)
+    slow = np.isin(field, [_FIELDS.index("Hộ tịch"), _FIELDS.index("Chứng thực")])
+
+    def delays(table: tuple[tuple[float, int], ...]) -> np.ndarray:
+        weights = np.array([w for w, _ in table])
+        return np.array([d for _, d in table])[rng.choice(len(table), size=n, p=weights / weights.sum())]
+
+    return_delay = np.where(slow, delays(_RETURN_DELAYS_SLOW), delays(_RETURN_DELAYS_FAST))
+    sync_delay = delays(_RETURN_DELAYS_SLOW)
+    return_idx = np.minimum(res_idx + return_delay, len(cal) - 1)
+    sync_idx = np.minimum(res_idx + sync_delay, len(cal) - 1)
+    codes = [g for g, _ in _GROUP_WEIGHTS]
+    weights = np.array([w for _, w in _GROUP_WEIGHTS])
+    drawn = np.array(codes, dtype=object)[rng.choice(len(codes), size=n, p=weights / weights.sum())]
+    vulnerable = rng.random(n) < 0.06
+    return {
+        "return_idx": return_idx,
+        "not_returned": is_open | (return_idx > cutoff_idx),
+        "sync_idx": sync_idx,
+        "not_synced": is_open | ~slow | (sync_idx > cutoff_idx),
+        "group": np.where(vulnerable, drawn, None),
+    }
 
 
 def _normalised(weights: np.ndarray) -> np.ndarray:
@@ -681,8 +751,40 @@ def generate_dossiers(
     ids = _dossier_ids(cal, units, cell, seq)
     del cell, seq
     df = _generated_frame(ids, received, due, resolved, proc, unit, units, flags)
+    _add_return_columns(df, np.random.default_rng([seed, 126]), resolved, pending, cutoff_idx, cal)
     df.attrs.update(_attrs("generate_dossiers", seed, first, receipt_end))
     return df
+
+
+def _add_return_columns(
+    df: pd.DataFrame,
+    rng: np.random.Generator,
+    resolved: np.ndarray,
+    pending: np.ndarray,
+    cutoff_idx: int,
+    cal: np.ndarray,
+) -> None:
+    """Issue 12's columns for :func:`generate_dossiers` (a generator of their own: the other columns keep their
+    values): home pick-up (0,3 %), vulnerable group (6 %), return 0–3 calendar days after the result and a sync
+    date for the Ministry of Justice system, blank after the cut-off."""
+    n = len(df)
+    day = np.int64(86_400_000_000)
+    cutoff_end = cal[cutoff_idx].astype("datetime64[us]").astype(np.int64) + day
+    returned = resolved + rng.choice(4, size=n, p=[0.8, 0.12, 0.05, 0.03]).astype(np.int64) * day
+    returned[pending | (returned >= cutoff_end)] = np.iinfo(np.int64).min
+    synced = resolved + rng.choice(6, size=n, p=[0.6, 0.2, 0.1, 0.05, 0.03, 0.02]).astype(np.int64) * day
+    justice = np.asarray(df["source_system"].cat.codes) == (
+        _SYSTEMS.index(_TU_PHAP) if _TU_PHAP in _SYSTEMS else -2
+    )
+    synced[pending | ~justice | (synced >= cutoff_end)] = np.iinfo(np.int64).min
+    no_mask = np.zeros(n, dtype=bool)
+    df["home_pickup"] = pd.arrays.BooleanArray(rng.random(n, dtype=np.float32) < 0.003, no_mask)
+    group = np.where(
+        rng.random(n, dtype=np.float32) < 0.06, rng.integers(0, len(_GROUP_WEIGHTS), n, dtype=np.int8), -1
+    ).astype(np.int8)
+    df["vulnerable_group"] = pd.Categorical.from_codes(group, categories=[g for g, _ in _GROUP_WEIGHTS])
+    df["returned_at"] = returned.view("datetime64[us]")
+    df["synced_at"] = synced.view("datetime64[us]")
 
 
 def _generator_calendar(
@@ -924,6 +1026,10 @@ RAW_HEADERS_VI: dict[str, str] = {
     "satisfaction": "Mức độ hài lòng",
     "complaint": "Phản ánh kiến nghị",
     "home_delivery": "Trả kết quả tại nhà",
+    "returned_at": "Ngày trả kết quả",
+    "synced_at": "Ngày đồng bộ",
+    "home_pickup": "Tiếp nhận tại nhà",
+    "vulnerable_group": "Đối tượng yếu thế",
 }
 #: Fake personal-data columns (``with_personal_data=True``); the loaders must drop them.
 PERSONAL_HEADERS_VI: tuple[str, ...] = ("Họ tên người nộp", "Số CCCD", "Số điện thoại", "Địa chỉ")
@@ -1056,6 +1162,10 @@ def _text_cells(df: pd.DataFrame, style: str) -> dict[str, tuple[str, list[str]]
             text = s.astype("object").map(CHANNEL_LABELS_VI).fillna("")
         elif col == "satisfaction" and vi:
             text = s.astype("object").map(SATISFACTION_LABELS_VI).fillna("")
+        elif col == "vulnerable_group" and vi:
+            text = s.astype("object").map(
+                lambda v: VULNERABLE_GROUP_LABELS_VI.get(v, v) if isinstance(v, str) else ""
+            )
         elif col == "status":
             codes = s.astype("Int64")
             text = codes.map(STATUS_NAMES).fillna("") if vi else codes.astype("string").fillna("")

@@ -43,7 +43,16 @@ def run(args: list[str], capsys) -> tuple[int, str, str]:
 
 
 def test_help_of_every_subcommand(capsys):
-    for command in ([], ["validate"], ["kpis"], ["bieu06"], ["reconcile"], ["briefing"], ["vocabulary"]):
+    for command in (
+        [],
+        ["validate"],
+        ["kpis"],
+        ["bieu06"],
+        ["officers"],
+        ["reconcile"],
+        ["briefing"],
+        ["vocabulary"],
+    ):
         with pytest.raises(SystemExit) as exit_info:
             main([*command, "--help"])
         assert exit_info.value.code == 0

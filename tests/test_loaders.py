@@ -143,8 +143,10 @@ def test_loaded_frame_has_the_documented_dtypes(tmp_path: Path) -> None:
     header = [*HEADER, "Ngày trả kết quả", "Tên thủ tục", "Lĩnh vực", "Đơn vị", "Hệ thống", "Kênh thực hiện"]
     header += ["Mức độ DVC", "Trạng thái", "Số hóa", "Tái sử dụng", "Lệ phí", "Thanh toán trực tuyến"]
     header += ["Cán bộ xử lý", "Mức độ hài lòng", "Có PAKN", "Trả kết quả tại nhà"]
+    header += ["Tiếp nhận tại nhà", "Đối tượng yếu thế", "Ngày đồng bộ"]
     row = [*GOOD, "06/04/2026", "Đăng ký khai sinh", "Hộ tịch", "UBND xã", "Bộ Tư pháp", "Trực tuyến"]
     row += ["Toàn trình", "10", "Có", "Không", "0", "0", "Trần Thị B", "Hài lòng", "Không", "Không"]
+    row += ["Có", "Người cao tuổi", "07/04/2026"]
     result = load(write_csv(tmp_path, [row], header))
     df = result.dossiers
     assert list(df.columns) == list(schema.CANONICAL_COLUMNS)
@@ -179,6 +181,9 @@ def test_loaded_frame_has_the_documented_dtypes(tmp_path: Path) -> None:
         "satisfaction": "satisfied",
         "complaint": False,
         "home_delivery": False,
+        "home_pickup": True,
+        "vulnerable_group": "elderly",  # the vocabulary's code (kind vulnerable_group)
+        "synced_at": pd.Timestamp("2026-04-07"),
     }
     assert result.header_map["Mã hồ sơ"] == "dossier_id"
     assert len(result.sha256) == 64
@@ -338,6 +343,9 @@ SAMPLE = {
     "satisfaction": "Hài lòng",
     "complaint": "Không",
     "home_delivery": "Có",
+    "home_pickup": "Có",
+    "vulnerable_group": "Người khuyết tật",
+    "synced_at": "09/04/2026",
 }
 EXPECTED = {
     "dossier_id": "X9",
@@ -355,6 +363,9 @@ EXPECTED = {
     "satisfaction": "satisfied",
     "complaint": False,
     "home_delivery": True,
+    "home_pickup": True,
+    "vulnerable_group": "disabled",
+    "synced_at": pd.Timestamp("2026-04-09"),
     "officer": officer_pseudonym("Lê Văn C"),
 }
 

@@ -152,6 +152,18 @@ def command_outputs(exports, tmp_path_factory) -> dict[str, str]:
             ],
             "kpis_table": ["kpis", raw, "--period", "2026-Q2", "--by", "officer", "--by", "unit"],
             "bieu06": ["bieu06", raw, "--period", "2026-Q2", "-o", out_dir / f"bieu06_{kind}.xlsx"],
+            "officers_table": ["officers", raw, "--period", "2026-Q2"],
+            "officers_json": ["officers", raw, "--period", "2026-Q2", "--format", "json"],
+            "officers_xlsx": [
+                "officers",
+                raw,
+                "--period",
+                "2026-Q2",
+                "--format",
+                "xlsx",
+                "-o",
+                out_dir / f"officers_{kind}.xlsx",
+            ],
         }
         for name, args in commands.items():
             args = [
@@ -181,6 +193,7 @@ def test_every_command_output_is_free_of_personal_data(command_outputs, personal
     assert {"rejects_csv.csv", "bieu06_xlsx.xlsx", "kpis_json_csv.log", "bieu06_csv.json"} <= set(
         command_outputs
     )
+    assert {"officers_xlsx.xlsx", "officers_csv.xlsx", "officers_json_csv stdout"} <= set(command_outputs)
     for name, text in command_outputs.items():
         leaked = _leaks(text, personal_values)
         assert not leaked, f"{name}: {leaked[:5]}"

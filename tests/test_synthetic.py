@@ -178,7 +178,7 @@ def test_notice_sample_is_deterministic() -> None:
 
 def test_bundled_csv_is_regenerated_byte_for_byte(tmp_path: Path) -> None:
     bundled = REPO / BUNDLED_NOTICE_FILE
-    assert bundled.stat().st_size < 1_000_000
+    assert bundled.stat().st_size < 1_150_000  # four columns of issue 12 (return, sync, Kế hoạch 126) added
     out = tmp_path / Path(BUNDLED_NOTICE_FILE).name
     assert main(["--notice", str(out)]) == 0
     assert out.read_bytes() == bundled.read_bytes(), (

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from cchc_analysis import schema
@@ -59,6 +60,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bool_prefix": ("có/không theo từ đầu", ("true", "false", "unknown")),
     "paid_online": ("thanh toán trực tuyến (trước bảng có/không)", ("true", "false")),
     "satisfaction": ("mức độ hài lòng", (*schema.SATISFACTION_LEVELS, "unrated")),
+    "vulnerable_group": ("nhóm đối tượng yếu thế (Kế hoạch 126)", (*schema.VULNERABLE_GROUPS, "none")),
     "header": ("tiêu đề cột → tên cột chuẩn", (*schema.CANONICAL_COLUMNS, PERSONAL, UNUSED)),
 }
 
@@ -260,6 +262,9 @@ class Vocabulary:
         self.satisfaction: dict[str, str | None] = {
             k: (None if v == "unrated" else v) for k, v in pairs("satisfaction")
         } | {fold(level): level for level in schema.SATISFACTION_LEVELS}
+        self.vulnerable_group: dict[str, str | None] = {
+            k: (None if v == "none" else v) for k, v in pairs("vulnerable_group")
+        } | {fold(g): g for g in schema.VULNERABLE_GROUPS}
         self.headers: dict[str, str] = dict(pairs("header"))
         numeric = {int(k): code for k, code in self.status.items() if k.isdigit()}
         self.status_numbers = np.array(sorted(numeric), dtype=np.int64)
@@ -431,6 +436,17 @@ def _satisfaction_value(text: str, vocabulary: Vocabulary) -> object:
     return vocabulary.satisfaction.get(fold(text), _BAD)
 
 
+def _vulnerable_groups(text: pa.Array, vocabulary: Vocabulary) -> pa.Array:
+    """Known words of a vulnerable group become their code («Người cao tuổi» → ``elderly``; «Không» → blank);
+    a word the vocabulary lacks is kept as written, never rejected (the dossier still counts in Biểu 06)."""
+    if len(text) == 0:
+        return text
+    encoded = text.dictionary_encode()
+    words = encoded.dictionary.to_pylist()
+    mapped = [vocabulary.vulnerable_group.get(fold(w), w) if w is not None else None for w in words]
+    return pc.take(pa.array(mapped, type=pa.string()), encoded.indices)
+
+
 @dataclass
 class _Converted:
     """One canonical column converted over the non-blank data rows, with its per-row problems."""
@@ -474,6 +490,8 @@ def _convert(
         text = _clean_text(raw)
         if name != "dossier_id":  # an ID-card or phone number typed into free text (cchc_analysis.privacy)
             text = mask_personal_array(text)
+        if name == "vulnerable_group":
+            text = _vulnerable_groups(text, vocabulary)
         blank = pc.is_null(text).to_numpy(zero_copy_only=False) if len(text) else np.zeros(0, bool)
         return _Converted(text, [("blank_id", blank)] if name == "dossier_id" else [])
     if name in schema.BOOL_COLUMNS and isinstance(raw.dtype, pd.BooleanDtype):  # typed yes/no: as it is

@@ -1224,7 +1224,7 @@ def test_accounting_identity_holds_for_any_rows(tmp_path: Path, rows, delimiter:
     assert set(result.rejects["row"]) | set(result.excluded["row"]) <= set(non_blank)
     assert result.dossiers["dossier_id"].is_unique
     assert result.dossiers["dossier_id"].notna().all()
-    assert result.dossiers["received_at"].notna().all() and result.dossiers["due_at"].notna().all()
+    assert result.dossiers["received_at"].notna().all()  # a blank due date (no deadline) is loaded
 
 
 def _visible(cell: str) -> bool:

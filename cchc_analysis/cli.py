@@ -109,7 +109,11 @@ def _add_period_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("kỳ báo cáo / reporting period")
     g.add_argument("--from", dest="date_from", metavar="DD/MM/YYYY", help="ngày đầu kỳ (tính cả ngày này)")
     g.add_argument("--to", dest="date_to", metavar="DD/MM/YYYY", help="ngày cuối kỳ (tính cả ngày này)")
-    g.add_argument("--period", help="kỳ đặt tên: 2026-Q1, 2026-04 hoặc 2026")
+    g.add_argument(
+        "--period",
+        help="kỳ báo cáo: 2026-Q2, Q2/2026, «Quý II/2026», «Quý 2 năm 2026», 2026-04, 04/2026, «tháng 4/2026», "
+        "2026, «năm 2026» hoặc 01/04/2026..13/04/2026",
+    )
     g.add_argument(
         "--granularity",
         choices=("date", "datetime"),
@@ -541,8 +545,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--by",
         action="append",
         metavar="COL",
-        help="nhóm theo cột (lặp lại hoặc phân cách bằng dấu phẩy): field, procedure, source_system, channel, "
-        "officer, unit, month, quarter",
+        help="nhóm theo cột (lặp lại hoặc phân cách bằng dấu phẩy), tên tiếng Việt hoặc tên mã: «Lĩnh vực» "
+        "(field), «Thủ tục hành chính» (procedure), «Hệ thống» (source_system), «Kênh thực hiện» (channel), "
+        "«Cán bộ xử lý» (officer), «Đơn vị» (unit), «Tháng» (month), «Quý» (quarter)",
     )
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     _add_loader_options(p)
@@ -582,7 +587,9 @@ def build_parser() -> argparse.ArgumentParser:
         "sổ đã chạy và dấu vết chạy (run_stamp.json) vào exports/<kỳ>/. Không có tham số: bản tin kiểm tra "
         "CCHC năm 2026 từ dữ liệu kèm theo (dữ liệu mô phỏng).",
     )
-    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2026-Q2 (mặc định: quý của hồ sơ mới nhất)")
+    p.add_argument(
+        "--period", help="kỳ báo cáo, ví dụ 2026-Q2 hoặc «Quý II/2026» (mặc định: quý của hồ sơ mới nhất)"
+    )
     p.add_argument(
         "--dossiers",
         type=Path,

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.errors import InputError
-from cchc_analysis.periods import Period, parse_day
+from cchc_analysis.periods import as_period
 from cchc_analysis.schema import CALENDAR_KEYS, COLUMN_LABELS_VI, ONLINE_CHANNELS, SATISFIED_LEVELS
 
 #: Count columns, in the order of the JSON contract (optional-column counts last).
@@ -147,16 +147,8 @@ _NAT = np.iinfo(np.int64).min
 
 
 def _bounds(start: object, end: object) -> tuple[date, date]:
-    if isinstance(start, Period):
-        return start.start, start.end
-    f = parse_day(start, what="ngày bắt đầu")
-    t = parse_day(end, what="ngày kết thúc")
-    if t < f:
-        raise InputError(
-            f"Kỳ báo cáo có ngày kết thúc {t:%d/%m/%Y} trước ngày bắt đầu {f:%d/%m/%Y}",
-            f"The period ends ({t:%d/%m/%Y}) before it starts ({f:%d/%m/%Y})",
-        )
-    return f, t
+    period = as_period(start, end)
+    return period.start, period.end
 
 
 def _ticks(column: pd.Series | np.ndarray, unit: str) -> np.ndarray:
@@ -459,15 +451,68 @@ def _counts_by_group(
     return {name: counts.get(name) for name in COUNT_COLUMNS}
 
 
+#: Words a user may type for the calendar grouping keys, after :func:`~cchc_analysis.text.header_key`.
+_CALENDAR_WORDS: dict[str, str] = {
+    "thang": "month",
+    "theothang": "month",
+    "thangtiepnhan": "month",
+    "quy": "quarter",
+    "theoquy": "quarter",
+    "quytiepnhan": "quarter",
+}
+
+
+def by_column(name: str) -> str:
+    """The canonical grouping column a user means by ``name``: a canonical name, its Vietnamese label or a header.
+
+    Parameters
+    ----------
+    name : str
+        ``"field"``, ``"Lĩnh vực"``, ``"linh vuc"``, ``"LinhVuc"``, ``"Tháng"``, ``"Quý"``, ``"Hệ thống"``,
+        ``"Đơn vị"``, ``"Kênh thực hiện"``, ``"Cán bộ xử lý"`` … — any label in
+        :data:`~cchc_analysis.schema.COLUMN_LABELS_VI` or header alias in ``reference/header_aliases.csv``;
+        case, diacritics and spacing do not matter. A name it does not know is returned unchanged (a column of
+        the caller's own frame).
+
+    Examples
+    --------
+    >>> by_column("Lĩnh vực"), by_column("quý"), by_column("Hệ thống"), by_column("my_column")
+    ('field', 'quarter', 'source_system', 'my_column')
+    """
+    from cchc_analysis.loaders.headers import PERSONAL, UNUSED, classify_header
+    from cchc_analysis.text import header_key
+
+    key = header_key(name)
+    if not key:
+        return name
+    for canonical, label_vi in COLUMN_LABELS_VI.items():
+        if key in (header_key(canonical), header_key(label_vi)):
+            return canonical
+    if key in _CALENDAR_WORDS:
+        return _CALENDAR_WORDS[key]
+    found = classify_header(name)
+    if found and found not in (PERSONAL, UNUSED):
+        return found
+    return name
+
+
 def normalise_by(by: str | Iterable[str] | None) -> list[str]:
-    """Grouping columns from ``None``, ``"field"``, ``"unit,quarter"`` or a list of such strings."""
+    """Grouping columns from ``None``, ``"field"``, ``"unit,quarter"``, ``"Lĩnh vực, Quý"`` or a list of such.
+
+    Each name goes through :func:`by_column`, so Vietnamese labels and export headers mean their column.
+
+    Examples
+    --------
+    >>> normalise_by("Lĩnh vực, Quý")
+    ['field', 'quarter']
+    """
     if by is None:
         return []
     items = [by] if isinstance(by, str) else list(by)
     columns: list[str] = []
     for item in items:
         for part in str(item).split(","):
-            name = part.strip()
+            name = by_column(part.strip()) if part.strip() else ""
             if name and name not in columns:
                 columns.append(name)
     return columns

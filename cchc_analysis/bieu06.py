@@ -77,8 +77,13 @@ def bieu06_table(
     ----------
     dossiers : DataFrame
         Canonical dossier frame; ``field`` is optional (without it there is only the total row).
-    start, end : date, str or Period
-        The reporting period.
+    start, end : Period, str or date
+        The period, in any form :func:`~cchc_analysis.periods.as_period` accepts (the command line's): a
+        :class:`~cchc_analysis.periods.Period` or a period name alone (``"2026-Q2"``, ``"Quý II/2026"``,
+        ``"tháng 4/2026"``, ``"năm 2026"``, ``"01/04/2026..30/04/2026"``), or the first and last day
+        (``"01/04/2026"``, ``"2026-04-01"``, a date), both included.
+    granularity : {"date", "datetime"}
+        Compare calendar dates (default) or full timestamps.
 
     Returns
     -------
@@ -92,6 +97,15 @@ def bieu06_table(
     ------
     AssertionError
         If a Biểu 06 identity fails (that would be a bug in the definitions, not bad input).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"received_at": pd.to_datetime(["2026-04-02", "2026-04-03"]),
+    ...                   "due_at": pd.to_datetime(["2026-04-05", "2026-04-05"]),
+    ...                   "resolved_at": pd.to_datetime(["2026-04-04", None]),
+    ...                   "field": ["Hộ tịch", "Đất đai"]})
+    >>> bieu06_table(d, "Quý II/2026")[["field", "received_total", "resolved_total"]].to_numpy().tolist()
+    [['Hộ tịch', 1, 1], ['Đất đai', 1, 0], ['Tổng cộng', 2, 1]]
     """
     total = count_dossiers(dossiers, start, end, granularity=granularity)
     if "field" in dossiers.columns:

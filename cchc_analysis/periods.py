@@ -70,6 +70,18 @@ class Period:
 def parse_day(text: object, *, what: str = "ngày") -> date:
     """Read one calendar date, day first: ``13/04/2026``, ``13-04-2026``, ``13.04.2026`` or ISO ``2026-04-13``.
 
+    Parameters
+    ----------
+    text : str, date or datetime
+        The date; a date or datetime (pandas Timestamp too) is returned as its calendar date.
+    what : str
+        What the date is, in Vietnamese, for the error message (``"ngày bắt đầu"``).
+
+    Examples
+    --------
+    >>> parse_day("13/04/2026"), parse_day("2026-04-13")
+    (datetime.date(2026, 4, 13), datetime.date(2026, 4, 13))
+
     Raises
     ------
     InputError
@@ -252,6 +264,16 @@ def period_between(start: object, end: object) -> Period:
     """The period from ``start`` to ``end`` (dates or day-first strings); its label is ``YYYY-MM-DD_YYYY-MM-DD``.
 
     A period that names a whole quarter, month or year gets that name instead.
+
+    Parameters
+    ----------
+    start, end : str, date or datetime
+        First and last day, both included, as :func:`parse_day` reads them.
+
+    Examples
+    --------
+    >>> period_between("01/04/2026", "13/04/2026").label, period_between("01/04/2026", "30/06/2026").label
+    ('2026-04-01_2026-04-13', '2026-Q2')
     """
     f = parse_day(start, what="ngày bắt đầu")
     t = parse_day(end, what="ngày kết thúc")
@@ -273,7 +295,18 @@ def period_between(start: object, end: object) -> Period:
 
 
 def previous_period(period: Period) -> Period:
-    """The period of the same kind just before ``period`` (previous quarter, month, year or same-length range)."""
+    """The period of the same kind just before ``period`` (previous quarter, month, year or same-length range).
+
+    Parameters
+    ----------
+    period : Period
+        From :func:`parse_period` or :func:`as_period`.
+
+    Examples
+    --------
+    >>> previous_period(parse_period("Quý I/2026")).label
+    '2025-Q4'
+    """
     q = _QUARTER.match(period.label)
     if q:
         y, n = int(q.group(1)), int(q.group(2))

@@ -287,8 +287,11 @@ def classify_dossiers(
     ----------
     dossiers : DataFrame
         Canonical dossier frame (as ``load_dossiers`` returns it).
-    start, end : date, str or Period
-        First and last day of the period (``"01/01/2026"``); pass a :class:`Period` as ``start`` alone too.
+    start, end : Period, str or date
+        The period, in any form :func:`~cchc_analysis.periods.as_period` accepts (the command line's): a
+        :class:`~cchc_analysis.periods.Period` or a period name alone (``"2026-Q2"``, ``"Quý II/2026"``,
+        ``"tháng 4/2026"``, ``"năm 2026"``, ``"01/04/2026..30/04/2026"``), or the first and last day
+        (``"01/04/2026"``, ``"2026-04-01"``, a date), both included.
     granularity : {"date", "datetime"}
         Compare calendar dates (default) or full timestamps.
 
@@ -533,11 +536,17 @@ def count_dossiers(
     ----------
     dossiers : DataFrame
         Canonical dossier frame.
-    start, end : date, str or Period
-        Period bounds (day first), or a :class:`Period` as ``start`` and no ``end``.
+    start, end : Period, str or date
+        The period, in any form :func:`~cchc_analysis.periods.as_period` accepts (the command line's): a
+        :class:`~cchc_analysis.periods.Period` or a period name alone (``"2026-Q2"``, ``"Quý II/2026"``,
+        ``"tháng 4/2026"``, ``"năm 2026"``, ``"01/04/2026..30/04/2026"``), or the first and last day
+        (``"01/04/2026"``, ``"2026-04-01"``, a date), both included.
     by : str or list of str, optional
-        Grouping columns: any dossier column, plus ``month`` / ``quarter`` of receipt. A group exists when at least
-        one of its dossiers is in scope; a blank key is its own group (NA, sorted last).
+        Grouping columns: ``field``, ``procedure``, ``unit``, ``source_system``, ``channel``, ``officer`` or any
+        other dossier column, plus ``month`` / ``quarter`` of receipt; by canonical name, Vietnamese label
+        («Lĩnh vực», «Đơn vị», «Hệ thống», «Tháng», «Quý» …) or export header (see :func:`by_column`); a list
+        or a comma-separated string (``"Lĩnh vực, Quý"``). A group exists when at least one of its dossiers is
+        in scope; a blank key is its own group (NA, sorted last).
     granularity : {"date", "datetime"}
         Compare calendar dates (default) or full timestamps.
     sort : bool
@@ -636,6 +645,22 @@ def sum_counts(parts: Iterable[pd.DataFrame], by: str | Sequence[str] | None = N
     """Add up count frames of disjoint dossier sets (e.g. one per file), group by group.
 
     A count that is NA in some part (its column absent from that file) stays NA in the sum.
+
+    Parameters
+    ----------
+    parts : iterable of DataFrame
+        Frames from :func:`count_dossiers` with the same ``by``.
+    by : str or list of str, optional
+        Their grouping columns, as for :func:`count_dossiers`.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"received_at": pd.to_datetime(["2026-04-02", "2026-04-03"]),
+    ...                   "due_at": pd.to_datetime(["2026-04-05", "2026-04-05"]),
+    ...                   "resolved_at": pd.to_datetime(["2026-04-04", "2026-04-04"]), "field": ["Hộ tịch"] * 2})
+    >>> parts = [count_dossiers(d.iloc[[i]], "2026-Q2", by="field") for i in (0, 1)]
+    >>> int(sum_counts(parts, by="Lĩnh vực").loc[0, "resolved"])
+    2
     """
     columns = normalise_by(by)
     frames = [p for p in parts if len(p)]
@@ -661,6 +686,11 @@ def sum_counts(parts: Iterable[pd.DataFrame], by: str | Sequence[str] | None = N
 
 def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Append ``RATE_COLUMNS`` to a counts frame: unrounded fractions, NaN where the denominator is 0 or NA.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Count columns as :func:`count_dossiers` returns them; a rate whose counts are absent is NaN.
 
     ``satisfaction_766_rate`` is ``1 − (late + pending_overdue) / in_scope − complaint_rate`` (SPEC §3), the
     proxy of the 766 indicator «hài lòng trong tiếp nhận, giải quyết TTHC» — code ``5.3`` of
@@ -702,11 +732,35 @@ def processing_rates(
 ) -> pd.DataFrame:
     """Counts and rates for the period, overall or per group: ``add_rates(count_dossiers(...))``.
 
+    Parameters
+    ----------
+    dossiers : DataFrame
+        Canonical dossier frame (``load_dossiers(path).dossiers``).
+    start, end : Period, str or date
+        The period, in any form :func:`~cchc_analysis.periods.as_period` accepts (the command line's): a
+        :class:`~cchc_analysis.periods.Period` or a period name alone (``"2026-Q2"``, ``"Quý II/2026"``,
+        ``"tháng 4/2026"``, ``"năm 2026"``, ``"01/04/2026..30/04/2026"``), or the first and last day
+        (``"01/04/2026"``, ``"2026-04-01"``, a date), both included.
+    by : str or list of str, optional
+        Grouping columns, as for :func:`count_dossiers`: ``"field"`` or ``"Lĩnh vực"``, ``"quarter"`` or
+        ``"Quý"``, ``"month"`` or ``"Tháng"``, ``"unit"``, ``"source_system"`` or ``"Hệ thống"``, ``"channel"``,
+        ``"procedure"``, ``"officer"``; several as a list or ``"Lĩnh vực, Quý"``.
+    granularity : {"date", "datetime"}
+        Compare calendar dates (default) or full timestamps.
+
+    Returns
+    -------
+    DataFrame
+        The grouping columns, ``COUNT_COLUMNS`` and ``RATE_COLUMNS`` (fractions 0–1, unrounded; NaN where the
+        denominator is 0 or unknown).
+
     Examples
     --------
     >>> d = pd.DataFrame({"received_at": pd.to_datetime(["2026-01-05"]), "due_at": pd.to_datetime(["2026-01-07"]),
     ...                   "resolved_at": pd.to_datetime(["2026-01-08"])})
     >>> processing_rates(d, "01/01/2026", "31/01/2026").loc[0, "late_rate"]
+    np.float64(1.0)
+    >>> processing_rates(d, "tháng 1/2026").loc[0, "late_rate"]
     np.float64(1.0)
     """
     return add_rates(count_dossiers(dossiers, start, end, by=by, granularity=granularity))
@@ -714,6 +768,17 @@ def processing_rates(
 
 def identity_violations(counts: pd.DataFrame) -> pd.DataFrame:
     """Rows where a Biểu 06 identity fails; empty when all hold. Identities with an NA side are skipped.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Count columns as :func:`count_dossiers` returns them.
+
+    Examples
+    --------
+    >>> identity_violations(pd.DataFrame({"resolved": [3], "early": [1], "on_time": [1], "late": [0]}))[
+    ...     ["identity", "left", "right"]].to_numpy().tolist()
+    [['resolved = early + on_time + late', 3, 2]]
 
     Returns
     -------
@@ -740,7 +805,18 @@ def identity_violations(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_identities(counts: pd.DataFrame) -> None:
-    """Raise ``AssertionError`` naming the first failed Biểu 06 identity; return None when all hold."""
+    """Raise ``AssertionError`` naming the first failed Biểu 06 identity; return None when all hold.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Count columns as :func:`count_dossiers` returns them (any subset; an identity with an absent or NA
+        side is skipped).
+
+    Examples
+    --------
+    >>> check_identities(pd.DataFrame({"resolved": [3], "early": [1], "on_time": [1], "late": [1]}))
+    """
     problems = identity_violations(counts)
     if len(problems):
         first = problems.iloc[0]

@@ -550,6 +550,14 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
     return EXIT_OK  # failed checks are findings, not errors
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from cchc_analysis.doctor import checks, report
+
+    found = checks()
+    print(report(found))
+    return EXIT_OK
+
+
 def _cmd_vocabulary(args: argparse.Namespace) -> int:
     from cchc_analysis.loaders import load_vocabulary
     from cchc_analysis.outputs import neutralise_frame
@@ -713,6 +721,14 @@ def build_parser() -> argparse.ArgumentParser:
             "không có thì bỏ qua phần đó)",
         )
     p.set_defaults(handler=_cmd_briefing)
+
+    p = sub.add_parser(
+        "doctor",
+        help="kiểm tra máy: Python, các gói, trình duyệt in PDF, LibreOffice, nhân Jupyter, phông tiếng Việt",
+        description="Báo những gì gói tìm thấy trên máy này và những gì còn thiếu, kèm lệnh để sửa từng mục. "
+        "Không thay đổi gì.",
+    )
+    p.set_defaults(handler=_cmd_doctor)
 
     p = sub.add_parser(
         "vocabulary",

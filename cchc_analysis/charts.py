@@ -188,6 +188,9 @@ class Chart(Figure):
         if len(items) > max_items:
             shown.append(f"… và {len(items) - max_items} số liệu khác")
         parts = [f"Biểu đồ: {title}." if title else "Biểu đồ."]
+        legend = getattr(self, "_cchc_legend", None)
+        if legend is not None and legend[1]:
+            parts.append("Chú giải: " + "; ".join(" ".join(str(x).split()) for x in legend[1]) + ".")
         if shown:
             parts.append("; ".join(shown) + ".")
         parts += [note if note.endswith(".") else note + "." for note in notes]

@@ -47,6 +47,9 @@ def test_alt_text_names_each_group():
     alt = charts.timeliness_chart(by_field(), "field").alt_text()
     assert "Tiến độ giải quyết hồ sơ theo lĩnh vực" in alt
     assert "Hộ tịch:" in alt and "Đất đai:" in alt
+    # The legend says what the segments are, so the figures read: «Hộ tịch: 3» is three resolved early.
+    assert "Chú giải: Giải quyết trước hạn; Giải quyết đúng hạn; Giải quyết quá hạn" in alt
+    assert "Hộ tịch: 3;" in alt and "Hộ tịch: 4." in alt  # 3 early; 4 resolved in all
 
 
 def test_html_image_carries_the_alt_text_not_nbconvert_english():

@@ -51,6 +51,20 @@ BIEU06_HEADERS: dict[str, tuple[str, str, str]] = {
 }
 
 TOTAL_LABEL = "Tổng cộng"
+#: The one font family of the printed form, as administrative documents use (Nghị định 30/2020/NĐ-CP).
+FONT_NAME = "Times New Roman"
+FONT_SIZE = 12
+#: Heights (points) of the three header rows: group, sub-group, leaf (the leaf wraps over three lines).
+HEADER_ROW_HEIGHTS: tuple[float, float, float] = (32.0, 34.0, 56.0)
+#: Shown after «Đơn vị:» when neither ``--unit`` nor the data name the unit, for the reporter to fill in by hand.
+UNIT_PLACEHOLDER = "………………………………"
+#: Width of the lĩnh vực column (characters), characters of Times New Roman 12 that fit in it, and the
+#: height (points) of one body line.
+FIELD_WIDTH = 44
+FIELD_CHARS_PER_LINE = 46
+BODY_LINE_HEIGHT = 18.0
+#: Rough characters per printed line of a note merged across the table (for its row height).
+NOTE_CHARS_PER_LINE = 150
 BLANK_FIELD_LABEL = "(Chưa xác định lĩnh vực)"
 
 
@@ -63,8 +77,13 @@ def bieu06_table(
     ----------
     dossiers : DataFrame
         Canonical dossier frame; ``field`` is optional (without it there is only the total row).
-    start, end : date, str or Period
-        The reporting period.
+    start, end : Period, str or date
+        The period, in any form :func:`~cchc_analysis.periods.as_period` accepts (the command line's): a
+        :class:`~cchc_analysis.periods.Period` or a period name alone (``"2026-Q2"``, ``"Quý II/2026"``,
+        ``"tháng 4/2026"``, ``"năm 2026"``, ``"01/04/2026..30/04/2026"``), or the first and last day
+        (``"01/04/2026"``, ``"2026-04-01"``, a date), both included.
+    granularity : {"date", "datetime"}
+        Compare calendar dates (default) or full timestamps.
 
     Returns
     -------
@@ -78,6 +97,15 @@ def bieu06_table(
     ------
     AssertionError
         If a Biểu 06 identity fails (that would be a bug in the definitions, not bad input).
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"received_at": pd.to_datetime(["2026-04-02", "2026-04-03"]),
+    ...                   "due_at": pd.to_datetime(["2026-04-05", "2026-04-05"]),
+    ...                   "resolved_at": pd.to_datetime(["2026-04-04", None]),
+    ...                   "field": ["Hộ tịch", "Đất đai"]})
+    >>> bieu06_table(d, "Quý II/2026")[["field", "received_total", "resolved_total"]].to_numpy().tolist()
+    [['Hộ tịch', 1, 1], ['Đất đai', 1, 0], ['Tổng cộng', 2, 1]]
     """
     total = count_dossiers(dossiers, start, end, granularity=granularity)
     if "field" in dossiers.columns:
@@ -144,38 +172,77 @@ def write_bieu06_xlsx(
     cells, a row numbering the columns (1)…(13), the data rows and the total row in bold; and, for synthetic data,
     a visible "Dữ liệu mô phỏng" line. Under the table: how many dossiers have no deadline and where they are
     counted (:func:`no_deadline_note`), then ``source_note``.
+
+    Printed, it is one A4 landscape page (``fitToPage`` with one page wide and tall), every cell in
+    :data:`FONT_NAME` (the workbook's default font too), header rows :data:`HEADER_ROW_HEIGHTS` tall because
+    neither Excel nor LibreOffice grows a merged row for wrapped text.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`bieu06_table`.
+    path : str or Path
+        The ``.xlsx`` file to write (replaced atomically).
+    start, end : date
+        The reporting period, printed as «Kỳ báo cáo: Từ ngày … đến ngày …».
+    unit : str, optional
+        Printed as «Đơn vị: …»; without it the line carries :data:`UNIT_PLACEHOLDER` to be filled in by hand.
+    synthetic : bool
+        Adds the visible «DỮ LIỆU MÔ PHỎNG» line.
+    source_note : str, optional
+        A line under the table naming the source file.
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> write_bieu06_xlsx(table, "bieu06.xlsx", start=date(2026, 4, 1), end=date(2026, 6, 30),
+    ...                   unit="UBND xã A")  # doctest: +SKIP
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
+    # One font family throughout, as administrative documents use: the workbook's default style too, so that
+    # empty cells and anything Excel adds later do not fall back to Calibri.
+    from openpyxl.utils.indexed_list import IndexedList
+
+    wb._fonts = IndexedList([Font(name=FONT_NAME, size=FONT_SIZE)])  # font 0 is the Normal style's font
     ws = wb.active
     ws.title = "Biểu 06"
     n = len(BIEU06_COLUMNS)
     last = get_column_letter(n)
-    bold = Font(bold=True)
+
+    def font(**kwargs: object) -> Font:
+        return Font(name=FONT_NAME, size=kwargs.pop("size", FONT_SIZE), **kwargs)
+
+    bold = font(bold=True)
+    plain = font()
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
     lines = [
-        ("Biểu số 06/VPCP/KSTT", Font(bold=True, italic=True)),
-        ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", Font(bold=True, size=13)),
-        (f"Đơn vị: {unit}" if unit else "", Font(bold=False)),
-        (f"Kỳ báo cáo: Từ ngày {fmt_date(start)} đến ngày {fmt_date(end)}", Font(italic=True)),
+        ("Biểu số 06/VPCP/KSTT", font(bold=True, italic=True), "left"),
+        ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH", font(bold=True, size=FONT_SIZE + 2), "center"),
+        (f"Đơn vị: {unit}" if unit else f"Đơn vị: {UNIT_PLACEHOLDER}", plain, "center"),
+        (f"Kỳ báo cáo: Từ ngày {fmt_date(start)} đến ngày {fmt_date(end)}", font(italic=True), "center"),
     ]
     if synthetic:
         lines.append(
-            ("DỮ LIỆU MÔ PHỎNG — không phải số liệu thật", Font(bold=True, color="C00000")),
+            ("DỮ LIỆU MÔ PHỎNG — không phải số liệu thật", font(bold=True, color="C00000"), "center"),
         )
     row = 1
-    for text, font in lines:
-        if not text:
-            continue
-        ws.cell(row=row, column=1, value=xlsx_cell_text(text)).font = font
+    for text, line_font, horizontal in lines:
+        cell = ws.cell(row=row, column=1, value=xlsx_cell_text(text))
+        cell.font = line_font
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center")
         ws.merge_cells(f"A{row}:{last}{row}")
-        ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
+        ws.row_dimensions[row].height = 20
         row += 1
     row += 1
 
@@ -201,11 +268,15 @@ def write_bieu06_xlsx(
         depth = max(i for i, text in enumerate(levels) if text)
         if depth < 2:
             ws.merge_cells(start_row=header_top + depth, start_column=j, end_row=header_top + 2, end_column=j)
+    # Neither Excel nor LibreOffice grows a row for wrapped text in merged cells: the heights are set here, tall
+    # enough for the longest wrapped header of each row («Trực tiếp, dịch vụ bưu chính» takes three lines).
+    for i, height in enumerate(HEADER_ROW_HEIGHTS):
+        ws.row_dimensions[header_top + i].height = height
     numbers = header_top + 3
     for j in range(1, n + 1):
         cell = ws.cell(row=numbers, column=j, value=f"({j})")
         cell.alignment, cell.border = center, border
-        cell.font = Font(italic=True)
+        cell.font = font(italic=True)
 
     total_fill = PatternFill("solid", fgColor="EDEDED")
     for i, record in enumerate(table.itertuples(index=False), start=numbers + 1):
@@ -219,27 +290,49 @@ def write_bieu06_xlsx(
                 value = int(value)
             cell = ws.cell(row=i, column=j, value=value)
             cell.border = border
-            if column != "field":
-                cell.alignment = Alignment(horizontal="center")
+            cell.font = plain
+            if column == "field":
+                cell.alignment = Alignment(vertical="center", wrap_text=True)
+            else:
+                cell.alignment = Alignment(horizontal="center", vertical="center")
                 cell.number_format = "#,##0"
             if is_total:
                 cell.font, cell.fill = bold, total_fill
+        # A long lĩnh vực wraps inside column B; its row grows by one line height per line.
+        lines = -(-len(str(record.field or "")) // FIELD_CHARS_PER_LINE)
+        ws.row_dimensions[i].height = BODY_LINE_HEIGHT * max(lines, 1)
     foot = numbers + len(table) + 2
-    deadline_note = no_deadline_note(table)
-    if deadline_note:
-        ws.cell(row=foot, column=1, value=xlsx_cell_text(deadline_note)).font = Font(italic=True)
+    notes = [
+        (no_deadline_note(table), font(italic=True)),
+        (source_note, font(italic=True, size=FONT_SIZE - 2)),
+    ]
+    for text, note_font in notes:
+        if not text:
+            continue
+        # A note is merged across the table's width and wrapped, so it prints inside the page, not beyond it.
+        cell = ws.cell(row=foot, column=1, value=xlsx_cell_text(text))
+        cell.font = note_font
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(f"A{foot}:{last}{foot}")
+        ws.row_dimensions[foot].height = 16 * (1 + len(text) // NOTE_CHARS_PER_LINE)
         foot += 1
-    if source_note:
-        ws.cell(row=foot, column=1, value=xlsx_cell_text(source_note)).font = Font(italic=True, size=9)
 
     ws.column_dimensions["A"].width = 6
-    ws.column_dimensions["B"].width = 34
+    ws.column_dimensions["B"].width = FIELD_WIDTH
     for j in range(3, n + 1):
-        ws.column_dimensions[get_column_letter(j)].width = 12
+        ws.column_dimensions[get_column_letter(j)].width = 13
     ws.freeze_panes = ws.cell(row=numbers + 1, column=3)
+    # One A4 landscape page in Excel and LibreOffice: fitToWidth alone is ignored unless fitToPage is on.
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_area = f"A1:{last}{max(foot - 1, numbers + len(table))}"
+    ws.print_title_rows = f"{header_top}:{numbers}"
 
     final = Path(path)
     with atomic_path(final) as tmp:

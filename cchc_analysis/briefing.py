@@ -46,12 +46,14 @@ from cchc_analysis.audit import (  # noqa: F401  (sha256_file, git_commit: part 
 from cchc_analysis.errors import InputError
 from cchc_analysis.outputs import atomic_path, atomic_write_text
 from cchc_analysis.periods import Period, parse_period
+from cchc_analysis.resources import bundled_dir_or_expected, in_clone, resource_dir, resource_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The clone's root when the package runs from a clone (it has the notebooks next to the package).
 REPO_DIR = PACKAGE_DIR.parent
-NOTEBOOKS_DIR = REPO_DIR / "notebooks"
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
+#: The notebooks: package data of the installed wheel, or the clone's ``notebooks/`` (see :mod:`.resources`).
+NOTEBOOKS_DIR = bundled_dir_or_expected("notebooks")
+TEMPLATES_DIR = bundled_dir_or_expected("templates")
 TEMPLATE_NAME = "cchc_briefing"
 
 INSPECTION_NOTEBOOK = "01_kiem_tra_2026.ipynb"
@@ -109,7 +111,7 @@ class BriefingResult:
 
 def default_exports_dir() -> Path:
     """``exports/`` of the clone when the package runs from one, else ``./exports``."""
-    if (REPO_DIR / "pyproject.toml").is_file() and NOTEBOOKS_DIR.is_dir():
+    if in_clone():
         return REPO_DIR / "exports"
     return Path.cwd() / "exports"
 
@@ -123,6 +125,8 @@ def notebook_path(name: str) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate.resolve()
+    if str(name) in (INSPECTION_NOTEBOOK, QUARTERLY_NOTEBOOK, EXPLORATION_NOTEBOOK):
+        return resource_file("notebooks", str(name))  # one of ours missing: a broken installation (exit 1)
     raise InputError(
         f"Không tìm thấy sổ tay «{name}» (tìm trong {NOTEBOOKS_DIR})",
         f"Notebook {name!r} not found (looked in {NOTEBOOKS_DIR})",
@@ -133,14 +137,15 @@ def bundled_dossiers_path() -> Path:
     """The bundled synthetic dossier file (calibrated to the notice's figures)."""
     from cchc_analysis.briefing_data import BUNDLED_DOSSIERS
 
-    return BUNDLED_DOSSIERS
+    return resource_file("data", *BUNDLED_DOSSIERS.relative_to(BUNDLED_DOSSIERS.parents[1]).parts)
 
 
 def notice_data_dir() -> Path:
     """``data/notice_2026/``: the figures, ranking snapshots, targets and findings of the notice."""
     from cchc_analysis.briefing_data import NOTICE_DIR
 
-    return NOTICE_DIR
+    resource_file("data", NOTICE_DIR.name, "reported_figures.csv")  # a broken installation is exit 1
+    return resource_dir("data") / NOTICE_DIR.name
 
 
 # --------------------------------------------------------------------------------------------------------------

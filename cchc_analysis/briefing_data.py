@@ -26,10 +26,12 @@ from cchc_analysis.loaders import data_period
 from cchc_analysis.loaders.tables import read_table
 from cchc_analysis.periods import Period, parse_period, period_between, previous_period
 from cchc_analysis.rates import processing_rates
+from cchc_analysis.resources import bundled_dir_or_expected
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-#: ``data/`` of the clone.
-DATA_DIR = PACKAGE_DIR.parent / "data"
+#: The bundled ``data/``: package data of the installed wheel, or the clone's top-level folder
+#: (:func:`cchc_analysis.resources.resource_dir`).
+DATA_DIR = bundled_dir_or_expected("data")
 #: The bundled synthetic dossier file, calibrated to the notice's figures (SPEC §6).
 BUNDLED_DOSSIERS = DATA_DIR / "synthetic" / "dossiers_dai_son_2026_mo_phong.csv"
 #: The notice's own figures: reported figures, ranking snapshots, targets, findings (real, with sources).

@@ -16,6 +16,7 @@ Style choices, made once here:
 from __future__ import annotations
 
 import io
+import itertools
 import textwrap
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
@@ -123,6 +124,9 @@ WIDTH = 6.6
 DISPLAY_DPI = 200
 _CSS_PX_PER_INCH = 96
 
+#: Figures named in a chart's alt text at most (the rest are counted).
+ALT_MAX_ITEMS = 40
+
 UNKNOWN_GROUP = "(Chưa xác định)"
 OTHER_GROUPS = "Các nhóm khác"
 
@@ -133,11 +137,64 @@ class Chart(Figure):
     ``fig.savefig(...)`` works as for any Figure.
     """
 
-    def _repr_png_(self) -> tuple[bytes, dict[str, int]]:
-        return self.to_png(), {
+    def _repr_png_(self) -> tuple[bytes, dict[str, object]]:
+        png = self.to_png()  # drawn first: the alt text reads the tick labels the drawing placed
+        return png, {
             "width": round(self.get_figwidth() * _CSS_PX_PER_INCH),
             "height": round(self.get_figheight() * _CSS_PX_PER_INCH),
+            "alt": self.alt_text(),
         }
+
+    def alt_text(self, max_items: int = ALT_MAX_ITEMS) -> str:
+        """The chart in words, for the ``alt`` of its image: its title, then the figures it shows.
+
+        Each figure printed on a bar or a point is named by the category label on its row or column
+        (``"Hộ tịch: 99,6 %"``); the notes and the «Dữ liệu mô phỏng» caption follow.
+
+        Examples
+        --------
+        >>> fig = Chart()
+        >>> ax = fig.subplots()
+        >>> _ = ax.barh([0, 1], [0.9, 0.5]); _ = ax.set_yticks([0, 1], ["Hộ tịch", "Đất đai"])
+        >>> _ = ax.text(0.9, 0, "90,0 %"); _ = ax.text(0.5, 1, "50,0 %")
+        >>> fig._cchc_title = "Tỷ lệ đúng hạn"
+        >>> fig.alt_text()
+        'Biểu đồ: Tỷ lệ đúng hạn. Hộ tịch: 90,0 %; Đất đai: 50,0 %.'
+        """
+        title = getattr(self, "_cchc_title", None)
+        items: list[str] = []
+        for ax in self.axes:
+            if ax.get_title():
+                items.append(ax.get_title())
+            y_ticks = {round(float(t.get_position()[1]), 3): t.get_text() for t in ax.get_yticklabels()}
+            x_ticks = {round(float(t.get_position()[0]), 3): t.get_text() for t in ax.get_xticklabels()}
+            for text in ax.texts:
+                words = " ".join(text.get_text().split())
+                if not words:
+                    continue
+                label = None
+                if text.get_transform() == ax.transData:
+                    x, y = (float(v) for v in text.get_position())
+                    label = _nearest_tick(y_ticks, y) if len(y_ticks) > 1 else None
+                    if label is None and len(x_ticks) > 1:
+                        label = _nearest_tick(x_ticks, x)
+                items.append(f"{label}: {words}" if label else words)
+        notes = [
+            " ".join(t.get_text().split())
+            for t in self.texts
+            if t.get_text() and " ".join(t.get_text().split()) != title
+        ]
+        shown = items[:max_items]
+        if len(items) > max_items:
+            shown.append(f"… và {len(items) - max_items} số liệu khác")
+        parts = [f"Biểu đồ: {title}." if title else "Biểu đồ."]
+        legend = getattr(self, "_cchc_legend", None)
+        if legend is not None and legend[1]:
+            parts.append("Chú giải: " + "; ".join(" ".join(str(x).split()) for x in legend[1]) + ".")
+        if shown:
+            parts.append("; ".join(shown) + ".")
+        parts += [note if note.endswith(".") else note + "." for note in notes]
+        return " ".join(parts)
 
     def to_png(self, dpi: int = DISPLAY_DPI) -> bytes:
         """The chart as PNG bytes."""
@@ -145,6 +202,17 @@ class Chart(Figure):
         with mpl.rc_context(STYLE):
             self.savefig(buf, format="png", dpi=dpi)
         return buf.getvalue()
+
+
+def _nearest_tick(ticks: dict[float, str], position: float) -> str | None:
+    """The label of the tick within half a step of ``position`` (a bar's row or column), if any."""
+    if not ticks:
+        return None
+    spots = sorted(ticks)
+    step = min((b - a for a, b in itertools.pairwise(spots)), default=1.0) or 1.0
+    nearest = min(spots, key=lambda t: abs(t - position))
+    label = " ".join(ticks[nearest].split())
+    return label if abs(nearest - position) <= step / 2 and label else None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -164,6 +232,7 @@ def _finish(fig: Chart, title: str | None, *, synthetic: bool, note: str | None 
     Both strips are set aside from the constrained layout, so nothing overlaps whatever the labels' lengths.
     """
     height = fig.get_figheight()
+    fig._cchc_title = title  # for the alt text of its image
     legend = getattr(fig, "_cchc_legend", None)
     top = 0.0
     with mpl.rc_context(STYLE):

@@ -109,7 +109,11 @@ def _add_period_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("kỳ báo cáo / reporting period")
     g.add_argument("--from", dest="date_from", metavar="DD/MM/YYYY", help="ngày đầu kỳ (tính cả ngày này)")
     g.add_argument("--to", dest="date_to", metavar="DD/MM/YYYY", help="ngày cuối kỳ (tính cả ngày này)")
-    g.add_argument("--period", help="kỳ đặt tên: 2026-Q1, 2026-04 hoặc 2026")
+    g.add_argument(
+        "--period",
+        help="kỳ báo cáo: 2026-Q2, Q2/2026, «Quý II/2026», «Quý 2 năm 2026», 2026-04, 04/2026, «tháng 4/2026», "
+        "2026, «năm 2026» hoặc 01/04/2026..13/04/2026",
+    )
     g.add_argument(
         "--granularity",
         choices=("date", "datetime"),
@@ -265,6 +269,51 @@ def _warn_reading(args: argparse.Namespace, notes: Sequence[str], accounting, re
         args.run_log.note(alert)
 
 
+def _add_output_options(p: argparse.ArgumentParser, *, what: str, required: bool = False) -> None:
+    """``-o PATH`` (format from the suffix), ``--labels`` and ``--out-delimiter``: one set for every table output."""
+    g = p.add_argument_group("tệp kết quả / output file")
+    if what:
+        g.add_argument(
+            "-o",
+            "--output",
+            type=Path,
+            metavar="PATH",
+            required=required,
+            help=f"ghi {what} ra tệp; định dạng theo đuôi: .xlsx (Excel, tiêu đề tiếng Việt, tỷ lệ dạng %%), "
+            ".csv (UTF-8 có BOM cho Excel), .json, .parquet",
+        )
+    g.add_argument(
+        "--labels",
+        choices=("vi", "code"),
+        help="tiêu đề cột: vi = tiếng Việt, code = tên mã (mặc định: vi cho .xlsx, code cho .csv/.json/.parquet)",
+    )
+    g.add_argument(
+        "--out-delimiter",
+        choices=(";", ","),
+        default=";",
+        help="dấu phân cách của tệp .csv kết quả (mặc định «;», số thập phân dùng dấu phẩy; «,» dùng dấu chấm)",
+    )
+
+
+def _write_table_output(args: argparse.Namespace, table, path: Path, *, title_lines=(), labels=None) -> Path:
+    """Write ``table`` to ``path`` by its suffix, with Vietnamese headers for xlsx or ``--labels vi``."""
+    from cchc_analysis.outputs import table_format, write_table
+    from cchc_analysis.rates import RATE_COLUMNS
+    from cchc_analysis.schema import label
+
+    fmt = table_format(path)
+    vietnamese = args.labels == "vi" or (args.labels is None and fmt == "xlsx")
+    names = {c: (labels or {}).get(c) or label(c) for c in table.columns} if vietnamese else None
+    return write_table(
+        table,
+        path,
+        labels=names,
+        rate_columns=[c for c in table.columns if c in RATE_COLUMNS],
+        delimiter=args.out_delimiter,
+        title_lines=title_lines,
+    )
+
+
 def _text_record(role: str, text: str, fmt: str) -> dict:
     return {"role": role, "format": fmt, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
 
@@ -275,14 +324,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from cchc_analysis.audit import file_record
     from cchc_analysis.loaders import load_path
     from cchc_analysis.loaders.vocabulary import UNKNOWN_VALUES_NOTE
-    from cchc_analysis.outputs import write_csv
+    from cchc_analysis.outputs import table_format
 
+    if args.rejects:
+        table_format(args.rejects)  # a wrong suffix is refused before the file is read
     result = load_path(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
     a = result.accounting
     outputs = []
     if args.rejects:
-        write_csv(result.rejects, args.rejects)
+        from cchc_analysis.loaders.accounting import REJECT_LABELS_VI
+
+        _write_table_output(args, result.rejects, args.rejects, labels=REJECT_LABELS_VI)
         outputs.append(file_record("rejects", args.rejects))
     _warn_reading(args, result.notes, a, result.rejects)  # after the rejects list: --max-rejected leaves it
     _finish_audit(args, loads=[result], outputs=outputs, parameters={"format": args.format})
@@ -353,8 +406,12 @@ def _print_unknown_values(result) -> None:
 
 
 def _cmd_kpis(args: argparse.Namespace) -> int:
+    from cchc_analysis.audit import file_record
     from cchc_analysis.kpis import build_kpi_report, format_report_json, format_report_table
-    from cchc_analysis.outputs import neutralise_frame
+    from cchc_analysis.outputs import neutralise_frame, table_format
+
+    if args.output is not None:
+        table_format(args.output)  # a wrong suffix is refused before the data are read
 
     report = build_kpi_report(
         args.file,
@@ -377,12 +434,6 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         f"Kỳ báo cáo {report.period.start:%d/%m/%Y}–{report.period.end:%d/%m/%Y}; {len(report.table)} nhóm"
         + (f" theo {', '.join(report.by)}" if report.by else "")
     )
-    if args.format == "json":
-        text = format_report_json(report)
-    elif args.format == "csv":
-        text = neutralise_frame(report.table).to_csv(index=False, lineterminator="\n")
-    else:
-        text = format_report_table(report) + "\n"
     parameters = {
         "period": report.choice.as_json(),
         "as_of": args.as_of,
@@ -390,6 +441,20 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         "granularity": args.granularity,
         "format": args.format,
     }
+    if args.output is not None:
+        out = _write_kpis_file(args, report)
+        parameters["output"] = str(out)
+        _finish_audit(args, loads=report.sources, outputs=[file_record("kpis", out)], parameters=parameters)
+        print(f"Đã ghi bảng số liệu: {out} — {len(report.table)} dòng")
+        if report.synthetic:
+            print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
+        return EXIT_OK
+    if args.format == "json":
+        text = format_report_json(report)
+    elif args.format == "csv":
+        text = neutralise_frame(report.table).to_csv(index=False, lineterminator="\n")
+    else:
+        text = format_report_table(report) + "\n"
     _finish_audit(
         args, loads=report.sources, outputs=[_text_record("stdout", text, args.format)], parameters=parameters
     )
@@ -397,18 +462,34 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _write_kpis_file(args: argparse.Namespace, report) -> Path:
+    """``kpis -o PATH``: the JSON contract for ``.json``, else the table by :func:`_write_table_output`."""
+    from cchc_analysis.formatting import fmt_date
+    from cchc_analysis.kpis import format_report_json
+    from cchc_analysis.outputs import atomic_write_text, table_format
+    from cchc_analysis.schema import SYNTHETIC_NOTE_VI
+
+    if table_format(args.output) == "json":
+        return atomic_write_text(args.output, format_report_json(report))
+    p, a = report.period, report.accounting
+    lines = [
+        f"Kỳ báo cáo: từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}",
+        f"Số dòng: đọc {fmt_int(a.read)}, nạp {fmt_int(a.loaded)}, loại trừ {fmt_int(a.excluded)}, "
+        f"bị từ chối {fmt_int(a.rejected)}",
+    ]
+    if report.synthetic:
+        lines.insert(0, f"{SYNTHETIC_NOTE_VI.upper()} — không phải số liệu thật")
+    return _write_table_output(args, report.table, args.output, title_lines=lines)
+
+
 def _cmd_bieu06(args: argparse.Namespace) -> int:
     from cchc_analysis.audit import file_record
     from cchc_analysis.bieu06 import bieu06_table, no_deadline_note, write_bieu06_xlsx
     from cchc_analysis.loaders import data_period, empty_period_error, load_path
+    from cchc_analysis.outputs import table_format
 
     requested = _period(args, required=True)
-    if args.output.suffix.lower() != ".xlsx":  # an Excel workbook under another name would not open
-        raise InputError(
-            f"Tệp kết quả Biểu 06 phải có đuôi .xlsx, không phải «{args.output.suffix}»",
-            f"The Biểu 06 output must be named .xlsx, not {args.output.suffix!r}",
-            file=args.output,
-        )
+    fmt = table_format(args.output)  # xlsx: the printed form; csv, json, parquet: the table
     result = load_path(args.file, progress=_load_progress(args), **_loader_options(args))
     _log_load(args, result)
     _warn_not_counted(args, result.accounting)
@@ -419,17 +500,23 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
     if not table.iloc[-1]["received_total"] and not choice.span.empty:
         raise empty_period_error(choice, args.file)
     units = result.dossiers["unit"].dropna().unique() if "unit" in result.dossiers else []
-    out = write_bieu06_xlsx(
-        table,
-        args.output,
-        start=period.start,
-        end=period.end,
-        unit=args.unit or (str(units[0]) if len(units) == 1 else result.unit_name),
-        synthetic=result.synthetic,
-        source_note=f"Nguồn: {result.source.name} (SHA-256 {result.sha256[:12]}…); "
-        f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị từ chối."
-        + "".join(f" {note}" for note in choice.notes),
-    )
+    if fmt == "xlsx":
+        out = write_bieu06_xlsx(
+            table,
+            args.output,
+            start=period.start,
+            end=period.end,
+            unit=args.unit or (str(units[0]) if len(units) == 1 else result.unit_name),
+            synthetic=result.synthetic,
+            source_note=f"Nguồn: {result.source.name} (SHA-256 {result.sha256[:12]}…); "
+            f"{fmt_int(result.accounting.loaded)} hồ sơ được nạp, {fmt_int(result.accounting.rejected)} dòng bị "
+            "từ chối." + "".join(f" {note}" for note in choice.notes),
+        )
+    else:
+        from cchc_analysis.bieu06 import BIEU06_HEADERS
+
+        headers = {c: " – ".join(t for t in levels if t) for c, levels in BIEU06_HEADERS.items()}
+        out = _write_table_output(args, table, args.output, labels=headers)
     total = table.iloc[-1]
     message = (
         f"Đã ghi Biểu 06: {out} — {fmt_int(total['received_total'])} hồ sơ, "
@@ -566,6 +653,14 @@ def _cmd_index766(args: argparse.Namespace) -> int:
     return EXIT_OK  # a mismatch is a finding, not an error
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from cchc_analysis.doctor import checks, report
+
+    found = checks()
+    print(report(found))
+    return EXIT_OK
+
+
 def _cmd_vocabulary(args: argparse.Namespace) -> int:
     from cchc_analysis.loaders import load_vocabulary
     from cchc_analysis.outputs import neutralise_frame
@@ -624,9 +719,15 @@ def build_parser() -> argparse.ArgumentParser:
         description="Đọc tệp hồ sơ, đếm số dòng nạp, loại trừ (trạng thái 1, 3) và bị từ chối, kèm lý do từng dòng.",
     )
     p.add_argument("file", type=Path, help="tệp hồ sơ (CSV, Excel, Parquet) hoặc thư mục các tệp")
-    p.add_argument("--rejects", type=Path, metavar="PATH", help="ghi các dòng bị từ chối ra tệp CSV")
+    p.add_argument(
+        "--rejects",
+        type=Path,
+        metavar="PATH",
+        help="ghi các dòng bị từ chối ra tệp .csv (UTF-8 có BOM, dấu «;»), .xlsx, .json hoặc .parquet",
+    )
     p.add_argument("--show", type=int, default=20, help="số dòng bị từ chối hiển thị (mặc định 20)")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    _add_output_options(p, what="")
     _add_loader_options(p)
     _add_audit_options(p)
     p.set_defaults(handler=_cmd_validate)
@@ -644,10 +745,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--by",
         action="append",
         metavar="COL",
-        help="nhóm theo cột (lặp lại hoặc phân cách bằng dấu phẩy): field, procedure, source_system, channel, "
-        "officer, unit, month, quarter",
+        help="nhóm theo cột (lặp lại hoặc phân cách bằng dấu phẩy), tên tiếng Việt hoặc tên mã: «Lĩnh vực» "
+        "(field), «Thủ tục hành chính» (procedure), «Hệ thống» (source_system), «Kênh thực hiện» (channel), "
+        "«Cán bộ xử lý» (officer), «Đơn vị» (unit), «Tháng» (month), «Quý» (quarter)",
     )
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    _add_output_options(p, what="bảng số liệu")
     _add_loader_options(p)
     _add_audit_options(p)
     p.set_defaults(handler=_cmd_kpis)
@@ -659,8 +762,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("file", type=Path, help="tệp hồ sơ hoặc thư mục các tệp")
     _add_period_options(p)
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.xlsx", help="tệp Excel kết quả")
-    p.add_argument("--unit", help="tên đơn vị in trên biểu")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        required=True,
+        metavar="OUT.xlsx",
+        help="tệp kết quả: .xlsx (biểu in được, một trang A4 ngang); .csv, .json, .parquet (bảng số liệu)",
+    )
+    p.add_argument("--unit", help="tên đơn vị in trên biểu (mặc định: tên trong tệp hồ sơ)")
+    _add_output_options(p, what="")
     _add_loader_options(p)
     _add_audit_options(p)
     p.set_defaults(handler=_cmd_bieu06)
@@ -716,7 +827,9 @@ def build_parser() -> argparse.ArgumentParser:
         "sổ đã chạy và dấu vết chạy (run_stamp.json) vào exports/<kỳ>/. Không có tham số: bản tin kiểm tra "
         "CCHC năm 2026 từ dữ liệu kèm theo (dữ liệu mô phỏng).",
     )
-    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2026-Q2 (mặc định: quý của hồ sơ mới nhất)")
+    p.add_argument(
+        "--period", help="kỳ báo cáo, ví dụ 2026-Q2 hoặc «Quý II/2026» (mặc định: quý của hồ sơ mới nhất)"
+    )
     p.add_argument(
         "--dossiers",
         type=Path,
@@ -760,6 +873,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", choices=("table", "json"), default="table")
     p.set_defaults(handler=_cmd_index766)
+
+    p = sub.add_parser(
+        "doctor",
+        help="kiểm tra máy: Python, các gói, trình duyệt in PDF, LibreOffice, nhân Jupyter, phông tiếng Việt",
+        description="Báo những gì gói tìm thấy trên máy này và những gì còn thiếu, kèm lệnh để sửa từng mục. "
+        "Không thay đổi gì.",
+    )
+    p.set_defaults(handler=_cmd_doctor)
 
     p = sub.add_parser(
         "vocabulary",

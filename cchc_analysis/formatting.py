@@ -68,6 +68,13 @@ def round_half_up(value: object, decimals: int = 0) -> Decimal:
 def fmt_int(value: object) -> str:
     """A count with a dot between thousands.
 
+    Parameters
+    ----------
+    value : int, float, Decimal or None
+        The count (rounded half up); None, NA or NaN gives «–».
+
+    Examples
+    --------
     >>> fmt_int(3099)
     '3.099'
     """
@@ -91,6 +98,15 @@ def fmt_number(value: object, decimals: int = 1) -> str:
 def fmt_pct(fraction: object, decimals: int = 1) -> str:
     """A fraction (0–1) as a Vietnamese percentage with a space before the sign.
 
+    Parameters
+    ----------
+    fraction : float, Decimal or None
+        The share, 0–1 (rounded half up); None, NA or NaN gives «–».
+    decimals : int
+        Digits after the decimal comma (default 1).
+
+    Examples
+    --------
     >>> fmt_pct(3067 / 3080)
     '99,6 %'
     >>> fmt_pct(923 / 3099, 2)
@@ -114,7 +130,19 @@ def fmt_pp(points: object, decimals: int = 1) -> str:
 
 
 def fmt_date(value: object) -> str:
-    """A date as ``dd/mm/yyyy``."""
+    """A date as ``dd/mm/yyyy``.
+
+    Parameters
+    ----------
+    value : date, datetime, Timestamp or None
+        None, NA or NaT gives «–»; any other value is shown as it is.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> fmt_date(date(2026, 4, 13))
+    '13/04/2026'
+    """
     if _is_missing(value):
         return MISSING
     if isinstance(value, datetime):

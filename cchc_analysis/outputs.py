@@ -154,3 +154,182 @@ def write_csv(
     """
     text = neutralise_frame(df).to_csv(index=index, lineterminator="\n", **to_csv_kwargs)
     return atomic_write_text(path, text, encoding=encoding)
+
+
+#: Table files the commands write with ``-o PATH``, by suffix.
+TABLE_SUFFIXES: tuple[str, ...] = (".xlsx", ".csv", ".json", ".parquet")
+#: Decimal places of a rate (a fraction 0–1) in a CSV file: 0,9385 is 93,85 %.
+CSV_RATE_DECIMALS = 4
+
+
+def table_format(path: str | os.PathLike[str]) -> str:
+    """The format of an output file from its suffix: ``"xlsx"``, ``"csv"``, ``"json"`` or ``"parquet"``.
+
+    Raises
+    ------
+    InputError
+        For any other suffix (the user named the file).
+    """
+    from cchc_analysis.errors import InputError
+
+    suffix = Path(path).suffix.lower()
+    if suffix not in TABLE_SUFFIXES:
+        raise InputError(
+            f"Không ghi được tệp «{Path(path).name}»: đuôi tệp phải là .xlsx, .csv, .json hoặc .parquet",
+            f"Cannot write {Path(path).name!r}: the suffix must be .xlsx, .csv, .json or .parquet",
+            file=path,
+        )
+    return suffix[1:]
+
+
+def _missing(value: object) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _json_cell(value: object) -> object:
+    if _missing(value):
+        return None
+    if hasattr(value, "isoformat"):  # date, datetime, Timestamp
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalar
+        return value.item()
+    return value
+
+
+def _csv_number(value: object, decimals: int, decimal: str) -> str:
+    from cchc_analysis.formatting import round_half_up
+
+    if _missing(value):
+        return ""
+    return str(round_half_up(value, decimals)).replace(".", decimal)
+
+
+def write_table(
+    df: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    labels: dict[str, str] | None = None,
+    rate_columns: tuple[str, ...] | list[str] = (),
+    delimiter: str = ";",
+    title_lines: tuple[str, ...] | list[str] = (),
+) -> Path:
+    """Write a table for people and programs, the format chosen by the suffix of ``path``, atomically.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The table; rate columns hold fractions 0–1, counts nullable integers (NA is written as an empty cell
+        or ``null``: unknown, never 0).
+    path : str or Path
+        ``.xlsx`` — one formatted sheet: the ``title_lines``, a bold header row, rates as numbers with a ``0.00%``
+        format, counts with a thousands format, Times New Roman; ``.csv`` — UTF-8 with a byte-order mark (Excel
+        on Windows shows the diacritics), ``delimiter`` between cells, rates rounded half up to
+        :data:`CSV_RATE_DECIMALS` places with a decimal comma when the delimiter is ``;`` (Excel in Vietnamese);
+        ``.json`` — a list of records, UTF-8; ``.parquet`` — the typed frame.
+    labels : dict, optional
+        Column headers to write instead of the column names (Vietnamese labels); columns not in it keep their
+        name. JSON and Parquet keep the names whatever ``labels`` say, so that programs read stable keys.
+    rate_columns : sequence of str
+        Columns holding fractions 0–1.
+    delimiter : {";", ","}
+        CSV cell separator.
+    title_lines : sequence of str
+        Lines above an xlsx table (period, source, «Dữ liệu mô phỏng»); other formats do not carry them.
+
+    Returns
+    -------
+    Path
+        ``path``. Text cells that a spreadsheet would run as formulas are neutralised in xlsx and CSV.
+
+    Raises
+    ------
+    InputError
+        For a suffix that is not one of :data:`TABLE_SUFFIXES`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> t = pd.DataFrame({"field": ["Hộ tịch"], "resolved": pd.array([3], dtype="Int64"), "on_time_rate": [2 / 3]})
+    >>> out = write_table(t, Path(tempfile.mkdtemp()) / "kpis.csv", labels={"field": "Lĩnh vực"},
+    ...                   rate_columns=["on_time_rate"])
+    >>> out.read_bytes().decode("utf-8-sig")
+    'Lĩnh vực;resolved;on_time_rate\\nHộ tịch;3;0,6667\\n'
+    """
+    fmt = table_format(path)
+    final = Path(path)
+    if fmt == "parquet":
+        with atomic_path(final) as tmp:
+            df.to_parquet(tmp, index=False)
+        return final
+    if fmt == "json":
+        import json
+
+        records = [{str(k): _json_cell(v) for k, v in r.items()} for r in df.to_dict(orient="records")]
+        return atomic_write_text(final, json.dumps(records, ensure_ascii=False, indent=1) + "\n")
+    named = df.rename(columns=labels or {})
+    rates = {(labels or {}).get(c, c) for c in rate_columns}
+    if fmt == "csv":
+        if delimiter not in (";", ","):
+            raise ValueError(f"delimiter must be ';' or ',', not {delimiter!r}")
+        decimal = "," if delimiter == ";" else "."
+        out = named.copy()
+        for column in out.columns:
+            if column in rates:
+                out[column] = [_csv_number(v, CSV_RATE_DECIMALS, decimal) for v in out[column]]
+            elif pd.api.types.is_float_dtype(out[column].dtype):
+                out[column] = [_csv_number(v, 2, decimal) for v in out[column]]
+        return write_csv(out, final, sep=delimiter)
+    return _write_xlsx_table(named, final, rates, title_lines)
+
+
+def _write_xlsx_table(df: pd.DataFrame, path: Path, rates: set[str], title_lines) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.indexed_list import IndexedList
+
+    font_name = "Times New Roman"
+    wb = Workbook()
+    wb._fonts = IndexedList([Font(name=font_name, size=11)])  # the Normal style's font
+    ws = wb.active
+    ws.title = "Bảng"
+    row = 1
+    for line in title_lines:
+        ws.cell(row=row, column=1, value=xlsx_cell_text(line)).font = Font(
+            name=font_name, size=11, italic=True
+        )
+        row += 1
+    if title_lines:
+        row += 1
+    header = row
+    for j, name in enumerate(df.columns, start=1):
+        cell = ws.cell(row=header, column=j, value=xlsx_cell_text(str(name)))
+        cell.font = Font(name=font_name, size=11, bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for i, record in enumerate(df.itertuples(index=False), start=header + 1):
+        for j, (name, value) in enumerate(zip(df.columns, record, strict=True), start=1):
+            if _missing(value):
+                continue  # unknown: an empty cell, never 0
+            if hasattr(value, "item"):  # numpy scalar
+                value = value.item()
+            cell = ws.cell(row=i, column=j, value=xlsx_cell_text(value))
+            if name in rates:
+                cell.number_format = "0.00%"
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cell.number_format = "#,##0"
+            elif isinstance(value, float):
+                cell.number_format = "#,##0.00"
+    for j, name in enumerate(df.columns, start=1):
+        # Headers wrap over up to four lines; a column is as wide as its longest value (first rows), 12 at least.
+        values = [len(str(v)) for v in df.iloc[:, j - 1].head(200).tolist()]
+        width = max([12, -(-len(str(name)) // 4), *values]) + 2
+        ws.column_dimensions[get_column_letter(j)].width = min(width, 45)
+    ws.row_dimensions[header].height = 62
+    ws.freeze_panes = ws.cell(row=header + 1, column=1)
+    # A wide table prints over several A4 landscape pages, its header row repeated on each.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = f"{header}:{header}"
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path

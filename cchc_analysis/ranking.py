@@ -17,14 +17,13 @@ from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, parse_vn_number
 from cchc_analysis.loaders.tables import read_table
 from cchc_analysis.periods import parse_day
+from cchc_analysis.resources import bundled_dir_or_expected
 
 #: Optional group-score columns of a snapshot file are named ``score_<group_code>`` (``score_1`` … ``score_6``).
 GROUP_SCORE_PREFIX = "score_"
 
 #: The portal's province ranking file (REAL, 34 provinces × 6 daily snapshots, October 2026).
-PROVINCE_RANKING = (
-    Path(__file__).resolve().parent.parent / "data" / "portal_766" / "ranking_766_provinces_2026-10.csv"
-)
+PROVINCE_RANKING = bundled_dir_or_expected("data") / "portal_766" / "ranking_766_provinces_2026-10.csv"
 #: Column names of the portal's ranking layout (``date, unit_code, unit_name, total_score, <six groups>,
 #: score_delta, rank_total``) and what they are in a snapshot file.
 PORTAL_ALIASES: dict[str, str] = {

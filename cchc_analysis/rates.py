@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.errors import InputError
-from cchc_analysis.periods import Period, parse_day
+from cchc_analysis.periods import as_period
 from cchc_analysis.schema import CALENDAR_KEYS, COLUMN_LABELS_VI, ONLINE_CHANNELS, SATISFIED_LEVELS
 
 #: Count columns, in the order of the JSON contract (optional-column counts last).
@@ -147,16 +147,8 @@ _NAT = np.iinfo(np.int64).min
 
 
 def _bounds(start: object, end: object) -> tuple[date, date]:
-    if isinstance(start, Period):
-        return start.start, start.end
-    f = parse_day(start, what="ngày bắt đầu")
-    t = parse_day(end, what="ngày kết thúc")
-    if t < f:
-        raise InputError(
-            f"Kỳ báo cáo có ngày kết thúc {t:%d/%m/%Y} trước ngày bắt đầu {f:%d/%m/%Y}",
-            f"The period ends ({t:%d/%m/%Y}) before it starts ({f:%d/%m/%Y})",
-        )
-    return f, t
+    period = as_period(start, end)
+    return period.start, period.end
 
 
 def _ticks(column: pd.Series | np.ndarray, unit: str) -> np.ndarray:
@@ -295,8 +287,11 @@ def classify_dossiers(
     ----------
     dossiers : DataFrame
         Canonical dossier frame (as ``load_dossiers`` returns it).
-    start, end : date, str or Period
-        First and last day of the period (``"01/01/2026"``); pass a :class:`Period` as ``start`` alone too.
+    start, end : Period, str or date
+        The period, in any form :func:`~cchc_analysis.periods.as_period` accepts (the command line's): a
+        :class:`~cchc_analysis.periods.Period` or a period name alone (``"2026-Q2"``, ``"Quý II/2026"``,
+        ``"tháng 4/2026"``, ``"năm 2026"``, ``"01/04/2026..30/04/2026"``), or the first and last day
+        (``"01/04/2026"``, ``"2026-04-01"``, a date), both included.
     granularity : {"date", "datetime"}
         Compare calendar dates (default) or full timestamps.
 
@@ -459,15 +454,68 @@ def _counts_by_group(
     return {name: counts.get(name) for name in COUNT_COLUMNS}
 
 
+#: Words a user may type for the calendar grouping keys, after :func:`~cchc_analysis.text.header_key`.
+_CALENDAR_WORDS: dict[str, str] = {
+    "thang": "month",
+    "theothang": "month",
+    "thangtiepnhan": "month",
+    "quy": "quarter",
+    "theoquy": "quarter",
+    "quytiepnhan": "quarter",
+}
+
+
+def by_column(name: str) -> str:
+    """The canonical grouping column a user means by ``name``: a canonical name, its Vietnamese label or a header.
+
+    Parameters
+    ----------
+    name : str
+        ``"field"``, ``"Lĩnh vực"``, ``"linh vuc"``, ``"LinhVuc"``, ``"Tháng"``, ``"Quý"``, ``"Hệ thống"``,
+        ``"Đơn vị"``, ``"Kênh thực hiện"``, ``"Cán bộ xử lý"`` … — any label in
+        :data:`~cchc_analysis.schema.COLUMN_LABELS_VI` or header alias in ``reference/header_aliases.csv``;
+        case, diacritics and spacing do not matter. A name it does not know is returned unchanged (a column of
+        the caller's own frame).
+
+    Examples
+    --------
+    >>> by_column("Lĩnh vực"), by_column("quý"), by_column("Hệ thống"), by_column("my_column")
+    ('field', 'quarter', 'source_system', 'my_column')
+    """
+    from cchc_analysis.loaders.headers import PERSONAL, UNUSED, classify_header
+    from cchc_analysis.text import header_key
+
+    key = header_key(name)
+    if not key:
+        return name
+    for canonical, label_vi in COLUMN_LABELS_VI.items():
+        if key in (header_key(canonical), header_key(label_vi)):
+            return canonical
+    if key in _CALENDAR_WORDS:
+        return _CALENDAR_WORDS[key]
+    found = classify_header(name)
+    if found and found not in (PERSONAL, UNUSED):
+        return found
+    return name
+
+
 def normalise_by(by: str | Iterable[str] | None) -> list[str]:
-    """Grouping columns from ``None``, ``"field"``, ``"unit,quarter"`` or a list of such strings."""
+    """Grouping columns from ``None``, ``"field"``, ``"unit,quarter"``, ``"Lĩnh vực, Quý"`` or a list of such.
+
+    Each name goes through :func:`by_column`, so Vietnamese labels and export headers mean their column.
+
+    Examples
+    --------
+    >>> normalise_by("Lĩnh vực, Quý")
+    ['field', 'quarter']
+    """
     if by is None:
         return []
     items = [by] if isinstance(by, str) else list(by)
     columns: list[str] = []
     for item in items:
         for part in str(item).split(","):
-            name = part.strip()
+            name = by_column(part.strip()) if part.strip() else ""
             if name and name not in columns:
                 columns.append(name)
     return columns
@@ -488,11 +536,17 @@ def count_dossiers(
     ----------
     dossiers : DataFrame
         Canonical dossier frame.
-    start, end : date, str or Period
-        Period bounds (day first), or a :class:`Period` as ``start`` and no ``end``.
+    start, end : Period, str or date
+        The period, in any form :func:`~cchc_analysis.periods.as_period` accepts (the command line's): a
+        :class:`~cchc_analysis.periods.Period` or a period name alone (``"2026-Q2"``, ``"Quý II/2026"``,
+        ``"tháng 4/2026"``, ``"năm 2026"``, ``"01/04/2026..30/04/2026"``), or the first and last day
+        (``"01/04/2026"``, ``"2026-04-01"``, a date), both included.
     by : str or list of str, optional
-        Grouping columns: any dossier column, plus ``month`` / ``quarter`` of receipt. A group exists when at least
-        one of its dossiers is in scope; a blank key is its own group (NA, sorted last).
+        Grouping columns: ``field``, ``procedure``, ``unit``, ``source_system``, ``channel``, ``officer`` or any
+        other dossier column, plus ``month`` / ``quarter`` of receipt; by canonical name, Vietnamese label
+        («Lĩnh vực», «Đơn vị», «Hệ thống», «Tháng», «Quý» …) or export header (see :func:`by_column`); a list
+        or a comma-separated string (``"Lĩnh vực, Quý"``). A group exists when at least one of its dossiers is
+        in scope; a blank key is its own group (NA, sorted last).
     granularity : {"date", "datetime"}
         Compare calendar dates (default) or full timestamps.
     sort : bool
@@ -591,6 +645,22 @@ def sum_counts(parts: Iterable[pd.DataFrame], by: str | Sequence[str] | None = N
     """Add up count frames of disjoint dossier sets (e.g. one per file), group by group.
 
     A count that is NA in some part (its column absent from that file) stays NA in the sum.
+
+    Parameters
+    ----------
+    parts : iterable of DataFrame
+        Frames from :func:`count_dossiers` with the same ``by``.
+    by : str or list of str, optional
+        Their grouping columns, as for :func:`count_dossiers`.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"received_at": pd.to_datetime(["2026-04-02", "2026-04-03"]),
+    ...                   "due_at": pd.to_datetime(["2026-04-05", "2026-04-05"]),
+    ...                   "resolved_at": pd.to_datetime(["2026-04-04", "2026-04-04"]), "field": ["Hộ tịch"] * 2})
+    >>> parts = [count_dossiers(d.iloc[[i]], "2026-Q2", by="field") for i in (0, 1)]
+    >>> int(sum_counts(parts, by="Lĩnh vực").loc[0, "resolved"])
+    2
     """
     columns = normalise_by(by)
     frames = [p for p in parts if len(p)]
@@ -616,6 +686,11 @@ def sum_counts(parts: Iterable[pd.DataFrame], by: str | Sequence[str] | None = N
 
 def add_rates(counts: pd.DataFrame) -> pd.DataFrame:
     """Append ``RATE_COLUMNS`` to a counts frame: unrounded fractions, NaN where the denominator is 0 or NA.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Count columns as :func:`count_dossiers` returns them; a rate whose counts are absent is NaN.
 
     ``satisfaction_766_rate`` is ``1 − (late + pending_overdue) / in_scope − complaint_rate`` (SPEC §3), the
     proxy of the 766 indicator «hài lòng trong tiếp nhận, giải quyết TTHC» — code ``5.3`` of
@@ -657,11 +732,35 @@ def processing_rates(
 ) -> pd.DataFrame:
     """Counts and rates for the period, overall or per group: ``add_rates(count_dossiers(...))``.
 
+    Parameters
+    ----------
+    dossiers : DataFrame
+        Canonical dossier frame (``load_dossiers(path).dossiers``).
+    start, end : Period, str or date
+        The period, in any form :func:`~cchc_analysis.periods.as_period` accepts (the command line's): a
+        :class:`~cchc_analysis.periods.Period` or a period name alone (``"2026-Q2"``, ``"Quý II/2026"``,
+        ``"tháng 4/2026"``, ``"năm 2026"``, ``"01/04/2026..30/04/2026"``), or the first and last day
+        (``"01/04/2026"``, ``"2026-04-01"``, a date), both included.
+    by : str or list of str, optional
+        Grouping columns, as for :func:`count_dossiers`: ``"field"`` or ``"Lĩnh vực"``, ``"quarter"`` or
+        ``"Quý"``, ``"month"`` or ``"Tháng"``, ``"unit"``, ``"source_system"`` or ``"Hệ thống"``, ``"channel"``,
+        ``"procedure"``, ``"officer"``; several as a list or ``"Lĩnh vực, Quý"``.
+    granularity : {"date", "datetime"}
+        Compare calendar dates (default) or full timestamps.
+
+    Returns
+    -------
+    DataFrame
+        The grouping columns, ``COUNT_COLUMNS`` and ``RATE_COLUMNS`` (fractions 0–1, unrounded; NaN where the
+        denominator is 0 or unknown).
+
     Examples
     --------
     >>> d = pd.DataFrame({"received_at": pd.to_datetime(["2026-01-05"]), "due_at": pd.to_datetime(["2026-01-07"]),
     ...                   "resolved_at": pd.to_datetime(["2026-01-08"])})
     >>> processing_rates(d, "01/01/2026", "31/01/2026").loc[0, "late_rate"]
+    np.float64(1.0)
+    >>> processing_rates(d, "tháng 1/2026").loc[0, "late_rate"]
     np.float64(1.0)
     """
     return add_rates(count_dossiers(dossiers, start, end, by=by, granularity=granularity))
@@ -669,6 +768,17 @@ def processing_rates(
 
 def identity_violations(counts: pd.DataFrame) -> pd.DataFrame:
     """Rows where a Biểu 06 identity fails; empty when all hold. Identities with an NA side are skipped.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Count columns as :func:`count_dossiers` returns them.
+
+    Examples
+    --------
+    >>> identity_violations(pd.DataFrame({"resolved": [3], "early": [1], "on_time": [1], "late": [0]}))[
+    ...     ["identity", "left", "right"]].to_numpy().tolist()
+    [['resolved = early + on_time + late', 3, 2]]
 
     Returns
     -------
@@ -695,7 +805,18 @@ def identity_violations(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_identities(counts: pd.DataFrame) -> None:
-    """Raise ``AssertionError`` naming the first failed Biểu 06 identity; return None when all hold."""
+    """Raise ``AssertionError`` naming the first failed Biểu 06 identity; return None when all hold.
+
+    Parameters
+    ----------
+    counts : DataFrame
+        Count columns as :func:`count_dossiers` returns them (any subset; an identity with an absent or NA
+        side is skipped).
+
+    Examples
+    --------
+    >>> check_identities(pd.DataFrame({"resolved": [3], "early": [1], "on_time": [1], "late": [1]}))
+    """
     problems = identity_violations(counts)
     if len(problems):
         first = problems.iloc[0]

@@ -37,6 +37,7 @@ import pandas as pd
 from cchc_analysis.errors import InputError
 from cchc_analysis.outputs import atomic_path, atomic_write_bytes
 from cchc_analysis.periods import parse_day
+from cchc_analysis.resources import bundled_dir_or_expected
 from cchc_analysis.schema import (
     CANONICAL_COLUMNS,
     CHANNEL_LABELS_VI,
@@ -329,7 +330,7 @@ NOTICE_START = date(2026, 1, 1)
 NOTICE_END = date(2026, 4, 13)
 
 #: The notice's printed figures (``data/notice_2026/reported_figures.csv``), the one source of the sample's totals.
-NOTICE_FIGURES = Path(__file__).resolve().parent.parent / "data" / "notice_2026" / "reported_figures.csv"
+NOTICE_FIGURES = bundled_dir_or_expected("data") / "notice_2026" / "reported_figures.csv"
 
 
 def notice_targets(path: str | Path = NOTICE_FIGURES) -> dict[str, int]:

@@ -59,6 +59,15 @@ REASONS_EN: dict[str, str] = {
 
 
 REJECT_COLUMNS: tuple[str, ...] = ("file", "row", "column", "value", "reason_code", "reason")
+#: Vietnamese headers of the reject list, for files written for people (``validate --rejects``).
+REJECT_LABELS_VI: dict[str, str] = {
+    "file": "Tệp",
+    "row": "Dòng",
+    "column": "Cột",
+    "value": "Giá trị",
+    "reason_code": "Mã lý do",
+    "reason": "Lý do",
+}
 
 
 _VALUE_MAX_CHARS = 200

@@ -173,6 +173,13 @@ def data_period(
     ------
     InputError
         No dossier and no period to count; or a period that starts after the cut-off (the data cannot know it).
+
+    Examples
+    --------
+    >>> result = load_path("ho_so_quy_2.xlsx")  # doctest: +SKIP
+    >>> choice = data_period(result, parse_period("Quý II/2026"))  # doctest: +SKIP
+    >>> choice.period.label, choice.as_of  # doctest: +SKIP
+    ('2026-Q2', datetime.date(2026, 6, 30))
     """
     results = _results(result_or_results)
     if span is None:

@@ -516,7 +516,9 @@ def _cmd_remediation(args: argparse.Namespace) -> int:
         if args.output is None:
             return EXIT_OK
     if args.output is None:
-        raise InputError("Cần tệp kết quả: -o bao_cao_khac_phuc.docx", "An output file is needed: -o FILE.docx")
+        raise InputError(
+            "Cần tệp kết quả: -o bao_cao_khac_phuc.docx", "An output file is needed: -o FILE.docx"
+        )
     if args.output.suffix.lower() != ".docx":
         raise InputError(
             f"Tệp báo cáo phải có đuôi .docx, không phải «{args.output.suffix}»",

@@ -188,7 +188,12 @@ def read_actions(path: str | Path, ids: list[str]) -> dict[str, dict[str, str]]:
                 cells["done_on"] = fmt_date(parse_day(cells["done_on"], what="ngày hoàn thành"))
             except InputError as exc:
                 raise InputError(
-                    exc.message_vi, exc.message_en, file=p, row=int(line), column="done_on", value=cells["done_on"]
+                    exc.message_vi,
+                    exc.message_en,
+                    file=p,
+                    row=int(line),
+                    column="done_on",
+                    value=cells["done_on"],
                 ) from None
         if any(cells[c] for c in ("actions", "documents", "trainings", "done_on", "notes")):
             out[rid] = cells
@@ -236,7 +241,7 @@ def monthly_path(dossiers: pd.DataFrame, period: Period, spec: str, first: date 
     start = min(first, period.start) if first is not None else period.start
     history = period_between(start, period.end)
     by_month = processing_rates(dossiers, history, by="month")
-    names, den = _parse_figure(spec)
+    _parse_figure(spec)  # a bad spec is an InputError before anything is counted
     rows = []
     for _, r in by_month.iterrows():
         f = figure(pd.DataFrame([r]), spec)
@@ -301,7 +306,9 @@ def _target_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
         base = float(baseline.replace(",", "."))
         better = value > base if op in (">=", ">") else value < base
         entry.status = ONGOING if better else NOT_DONE
-        entry.reason += f"; mức khi kiểm tra {fmt_pct(base, 2)}: {'đã cải thiện' if better else 'chưa cải thiện'}"
+        entry.reason += (
+            f"; mức khi kiểm tra {fmt_pct(base, 2)}: {'đã cải thiện' if better else 'chưa cải thiện'}"
+        )
     else:
         entry.status = NOT_DONE
     needed = _needed_sentence(t, ctx)
@@ -345,7 +352,9 @@ def _rank_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
         entry.reason = f"chưa có kết quả xếp hạng mới sau ngày {fmt_date(base['date'])} (--ranking FILE)"
         return
     for _, r in newer.iterrows():
-        entry.lines.append(f"Thứ hạng ngày {fmt_date(r['date'])}: {fmt_int(r['rank'])}/{fmt_int(r['n_units'])}.")
+        entry.lines.append(
+            f"Thứ hạng ngày {fmt_date(r['date'])}: {fmt_int(r['rank'])}/{fmt_int(r['n_units'])}."
+        )
     last = newer.iloc[-1]
     rank = int(last["rank"])
     if rank <= int(before["rank"]):
@@ -444,7 +453,19 @@ def evaluate(
     pending_follow: list[tuple[Entry, str]] = []
     for _, f in findings.iterrows():
         fid = str(f["id"])
-        rule = rules.loc[fid] if fid in rules.index else pd.Series({"rule": "actions", "argument": "", "baseline": "", "figures": "", "source": "cchc_analysis: không có quy tắc riêng, theo ACTIONS.csv"})
+        rule = (
+            rules.loc[fid]
+            if fid in rules.index
+            else pd.Series(
+                {
+                    "rule": "actions",
+                    "argument": "",
+                    "baseline": "",
+                    "figures": "",
+                    "source": "cchc_analysis: không có quy tắc riêng, theo ACTIONS.csv",
+                }
+            )
+        )
         entry = Entry(
             id=fid,
             kind=str(f["kind"]),
@@ -457,7 +478,9 @@ def evaluate(
             actions=(actions or {}).get(fid),
         )
         if entry.rule != "target":
-            entry.figures = [figure(ctx.rates, s.strip()) for s in filter(None, str(rule["figures"]).split(";"))]
+            entry.figures = [
+                figure(ctx.rates, s.strip()) for s in filter(None, str(rule["figures"]).split(";"))
+            ]
         if entry.rule == "target":
             _target_entry(entry, rule, ctx)
         elif entry.rule == "rank":
@@ -653,8 +676,10 @@ def remediation_report(
                 f"Thông báo số {PLACEHOLDER}/TB-ĐKT ngày {PLACEHOLDER} của {addressee} về kết luận kiểm tra "
                 f"tại {centre_full} (kiểm tra trực tiếp ngày {fmt_date(day)})"
             )
-    period_text = f"{counted.label_vi}" if counted == requested else (
-        f"từ {fmt_date(counted.start)} đến {fmt_date(counted.end)}"
+    period_text = (
+        f"{counted.label_vi}"
+        if counted == requested
+        else (f"từ {fmt_date(counted.start)} đến {fmt_date(counted.end)}")
     )
     if counted != requested:
         period_text = f"{requested.label_vi} (tính đến {fmt_date(counted.end)})"

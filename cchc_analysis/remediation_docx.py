@@ -124,7 +124,11 @@ def _grid(table, widths_mm: list[float]) -> None:
 
 
 def _cell_text(cell, text: str, *, size=SIZE_HEAD, bold=False, italic=False, align=WD_ALIGN_PARAGRAPH.CENTER):
-    p = cell.paragraphs[0] if not cell.paragraphs[0].text and not cell.paragraphs[0].runs else cell.add_paragraph()
+    p = (
+        cell.paragraphs[0]
+        if not cell.paragraphs[0].text and not cell.paragraphs[0].runs
+        else cell.add_paragraph()
+    )
     p.alignment = align
     p.paragraph_format.space_after = Pt(0)
     p.paragraph_format.line_spacing = 1.0
@@ -218,14 +222,38 @@ def build_document(report) -> Document:
     )
 
     # title
-    _para(doc, "BÁO CÁO", size=SIZE_TITLE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=18, after=0)
-    _para(doc, report.summary, size=SIZE_TITLE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
+    _para(
+        doc,
+        "BÁO CÁO",
+        size=SIZE_TITLE,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        before=18,
+        after=0,
+    )
+    _para(
+        doc,
+        report.summary,
+        size=SIZE_TITLE,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        after=0,
+    )
     holder = doc.add_table(rows=1, cols=1)
     _no_borders(holder)
     _grid(holder, [text_width])
     holder.rows[0].cells[0].paragraphs[0].paragraph_format.space_after = Pt(0)
     _rule_line(holder.rows[0].cells[0], 40, text_width)
-    _para(doc, f"Kính gửi: {report.addressee}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, before=6, after=12)
+    _para(
+        doc,
+        f"Kính gửi: {report.addressee}",
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+        before=6,
+        after=12,
+    )
 
     if report.synthetic:
         _para(
@@ -275,7 +303,9 @@ def build_document(report) -> Document:
     _no_borders(sign)
     _grid(sign, [text_width / 2, text_width / 2])
     left, right = sign.rows[0].cells
-    _cell_text(left, "Nơi nhận:", size=SIZE_RECIPIENTS_LABEL, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    _cell_text(
+        left, "Nơi nhận:", size=SIZE_RECIPIENTS_LABEL, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT
+    )
     for line in (f"- {report.addressee};", "- Lưu: VT."):
         _cell_text(left, line, size=SIZE_RECIPIENTS, align=WD_ALIGN_PARAGRAPH.LEFT)
     _cell_text(right, f"{PLACEHOLDER} (CHỨC VỤ NGƯỜI KÝ)", size=SIZE_MOTTO, bold=True)
@@ -298,8 +328,14 @@ def build_document(report) -> Document:
 def _entry(doc, n: int, e: Entry, report, *, finding: bool) -> None:
     heading = _para(doc, "", before=3)
     _run(heading, f"{n}. ", bold=True)
-    lead = "Tồn tại, hạn chế" if finding else (
-        "Kiến nghị đối với " + e.addressee if e.addressee and e.addressee != report.centre_full else "Yêu cầu"
+    lead = (
+        "Tồn tại, hạn chế"
+        if finding
+        else (
+            "Kiến nghị đối với " + e.addressee
+            if e.addressee and e.addressee != report.centre_full
+            else "Yêu cầu"
+        )
     )
     _run(heading, f"{lead} ({e.id}): ", bold=True)
     _run(heading, e.text, italic=True)

@@ -598,7 +598,6 @@ def remediation_report(
         read_legal_basis,
         unit_file,
         unit_label,
-        unit_ranking,
     )
     from cchc_analysis.loaders import data_period
     from cchc_analysis.loaders.unit_name import in_sentence
@@ -634,7 +633,7 @@ def remediation_report(
 
     targets_path = unit_file("targets", targets, the_unit, TARGETS)
     target_table = load_targets(targets_path) if targets_path is not None else None
-    trend, trend_line = unit_ranking(ranking, the_unit)
+    trend, trend_line = _unit_trend(ranking, the_unit, notice)
     notes = list(choice.notes)
     if target_table is None:
         notes.append(omitted_line("targets", the_unit))
@@ -727,6 +726,24 @@ def remediation_report(
         provenance=provenance,
         notes=notes,
     )
+
+
+def _unit_trend(given: object, unit: str | None, notice: bool) -> tuple[pd.DataFrame | None, str | None]:
+    """The unit's rank trend: for the notice's unit, the notice's snapshots (40/114, 58/114) joined with the newer
+    ones of a ranking file given (a snapshot of the same date in the file wins); otherwise as the briefings read
+    it (:func:`cchc_analysis.briefing_data.unit_ranking`)."""
+    from cchc_analysis.briefing_data import RANKING_SNAPSHOTS, _given, unit_ranking
+    from cchc_analysis.loaders.unit_name import same_unit
+    from cchc_analysis.ranking import rank_trend, read_ranking_snapshots
+
+    path = _given(given)
+    if not (notice and path is not None and RANKING_SNAPSHOTS.is_file()):
+        return unit_ranking(given, unit)
+    frames = [read_ranking_snapshots(RANKING_SNAPSHOTS), read_ranking_snapshots(path)]
+    snaps = pd.concat(frames, ignore_index=True)
+    snaps = snaps[[same_unit(u, unit) for u in snaps["unit"]]]
+    snaps = snaps.assign(unit=str(unit)).drop_duplicates("date", keep="last")
+    return rank_trend(snaps.reset_index(drop=True)), None
 
 
 def read_rules_empty() -> pd.DataFrame:

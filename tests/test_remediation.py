@@ -374,6 +374,8 @@ def test_cli_writes_atomically_and_refuses_another_suffix(tmp_path, capsys):
 
 # --- printed through LibreOffice ----------------------------------------------------------------------------------
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+#: Writer is what opens a .docx; a LibreOffice with Calc alone (soffice present) cannot.
+WRITER = shutil.which("lowriter")
 
 
 @pytest.mark.skipif(
@@ -426,3 +428,13 @@ def test_libreoffice_opens_and_prints_the_draft_on_a4(tmp_path):
     assert min(x for x, _, _ in mm) >= 29.5
     assert max(x for _, x, _ in mm) <= 210 - 15 + 0.5
     assert max(y for _, _, y in mm) <= 297 - 20 + 1  # a descender may touch the margin
+
+
+def test_newer_ranking_snapshots_join_the_notice_ones(tmp_path):
+    newer = tmp_path / "xep_hang.csv"
+    newer.write_text("date,unit,rank,n_units\n2026-06-15,Xã Đại Sơn,45,114\n", encoding="utf-8")
+    report = remediation_report(ranking=newer, today=TODAY)
+    r06 = next(e for e in report.entries if e.id == "R06")
+    assert r06.status == ONGOING and "45/114" in r06.reason and "58/114" in r06.reason
+    assert report.status_of("F05") == ONGOING
+    assert remediation_report(today=TODAY).status_of("R06") == UNKNOWN  # no newer snapshot: not judged

@@ -230,8 +230,8 @@ def _action_status(actions: dict[str, str] | None) -> tuple[str, str]:
     if actions is None:
         return UNKNOWN, "Trung tâm chưa ghi việc đã làm vào ACTIONS.csv"
     if actions.get("done_on"):
-        return DONE, f"hoàn thành ngày {actions['done_on']} (ACTIONS.csv)"
-    return ONGOING, "đã ghi việc đang làm, chưa ghi ngày hoàn thành (ACTIONS.csv)"
+        return DONE, f"hoàn thành ngày {actions['done_on']} theo ACTIONS.csv"
+    return ONGOING, "đã ghi việc đang làm, chưa ghi ngày hoàn thành trong ACTIONS.csv"
 
 
 def monthly_path(dossiers: pd.DataFrame, period: Period, spec: str, first: date | None) -> pd.DataFrame:
@@ -331,7 +331,7 @@ def _needed_sentence(t: pd.Series, ctx: _Context) -> str | None:
 def _rank_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
     trend = ctx.trend
     if trend is None or trend.empty:
-        entry.status, entry.reason = UNKNOWN, "không có tệp xếp hạng của đơn vị (--ranking FILE)"
+        entry.status, entry.reason = UNKNOWN, "chưa có tệp xếp hạng của đơn vị"
         return
     trend = trend.sort_values("date")
     day = pd.Timestamp(parse_day(rule["argument"], what="ngày của tồn tại")) if rule["argument"] else None
@@ -349,7 +349,7 @@ def _rank_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
     newer = trend[trend["date"] > day]
     if newer.empty:
         entry.status = UNKNOWN
-        entry.reason = f"chưa có kết quả xếp hạng mới sau ngày {fmt_date(base['date'])} (--ranking FILE)"
+        entry.reason = f"chưa có kết quả xếp hạng mới sau ngày {fmt_date(base['date'])}, cần tệp xếp hạng mới"
         return
     for _, r in newer.iterrows():
         entry.lines.append(
@@ -390,7 +390,7 @@ def _count_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
 def _deadline_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
     entry.status, entry.reason = _action_status(entry.actions)
     if entry.status == UNKNOWN:
-        entry.status, entry.reason = ONGOING, "báo cáo này; chưa ghi ngày gửi (ACTIONS.csv)"
+        entry.status, entry.reason = ONGOING, "báo cáo này; chưa ghi ngày gửi trong ACTIONS.csv"
     targets = ctx.targets
     key = rule["argument"]
     if targets is not None and key in set(targets["key"]):

@@ -32,6 +32,29 @@ SIZE_BODY, SIZE_HEAD, SIZE_MOTTO, SIZE_TITLE = 14, 12, 13, 14
 SIZE_RECIPIENTS_LABEL, SIZE_RECIPIENTS, SIZE_TABLE = 12, 11, 12
 SYNTHETIC_LABEL = "Dữ liệu mô phỏng"
 
+#: Child order of ``w:pPr`` and ``w:tblPr`` in the WordprocessingML schema (ECMA-376 Part 1, §17.3.1.26 and
+#: §17.4.60): Word refuses («unreadable content») a file whose elements are out of this order.
+PPR_ORDER: tuple[str, ...] = (
+    "w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr", "w:widowControl", "w:numPr",
+    "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+    "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+    "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+    "w:sectPr", "w:pPrChange",
+)  # fmt: skip
+TBLPR_ORDER: tuple[str, ...] = (
+    "w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblStyleColBandSize",
+    "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout", "w:tblCellMar",
+    "w:tblLook", "w:tblCaption", "w:tblDescription", "w:tblPrChange",
+)  # fmt: skip
+RPR_ORDER: tuple[str, ...] = (
+    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike", "w:dstrike",
+    "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden",
+    "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+    "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
+    "w:specVanish", "w:oMath",
+)  # fmt: skip
+
 
 def _fonts(rpr) -> None:
     """Times New Roman for every script slot of a run or style (ascii, hAnsi, East-Asian, complex script)."""
@@ -51,11 +74,11 @@ def _run(paragraph, text: str, *, size: float = SIZE_BODY, bold=False, italic=Fa
     run.italic = italic
     rpr = run._element.get_or_add_rPr()
     _fonts(rpr)
-    cs = OxmlElement("w:szCs")
-    cs.set(qn("w:val"), str(int(size * 2)))
-    rpr.append(cs)
     if color is not None:
         run.font.color.rgb = color
+    cs = OxmlElement("w:szCs")  # the size of complex-script text too
+    cs.set(qn("w:val"), str(int(size * 2)))
+    rpr.find(qn("w:sz")).addnext(cs)
     return run
 
 
@@ -100,7 +123,7 @@ def _rule_line(cell, width_mm: float, cell_mm: float) -> None:
     for k, v in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
         bottom.set(qn(k), v)
     border.append(bottom)
-    ppr.append(border)
+    ppr.insert_element_before(border, *PPR_ORDER[PPR_ORDER.index("w:pBdr") + 1 :])
 
 
 def _no_borders(table) -> None:
@@ -110,7 +133,7 @@ def _no_borders(table) -> None:
         e = OxmlElement(f"w:{edge}")
         e.set(qn("w:val"), "nil")
         borders.append(e)
-    tblpr.append(borders)
+    tblpr.insert_element_before(borders, *TBLPR_ORDER[TBLPR_ORDER.index("w:tblBorders") + 1 :])
 
 
 def _grid(table, widths_mm: list[float]) -> None:
@@ -156,14 +179,10 @@ def _setup(doc) -> None:
         rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
         if rpr is not None:
             _fonts(rpr)
-    doc.settings.element.append(_lang_vi())
+    lang = OxmlElement("w:lang")  # spelling and hyphenation in Vietnamese (last child of rPr: order kept)
+    lang.set(qn("w:val"), "vi-VN")
+    normal.element.get_or_add_rPr().append(lang)
     doc.core_properties.language = "vi-VN"
-
-
-def _lang_vi():
-    el = OxmlElement("w:themeFontLang")
-    el.set(qn("w:val"), "vi-VN")
-    return el
 
 
 def _page_number(paragraph) -> None:

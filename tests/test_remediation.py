@@ -438,3 +438,21 @@ def test_newer_ranking_snapshots_join_the_notice_ones(tmp_path):
     assert r06.status == ONGOING and "45/114" in r06.reason and "58/114" in r06.reason
     assert report.status_of("F05") == ONGOING
     assert remediation_report(today=TODAY).status_of("R06") == UNKNOWN  # no newer snapshot: not judged
+
+
+def test_properties_are_in_schema_order_so_word_opens_the_file_without_repair(bundled):
+    from cchc_analysis.remediation_docx import PPR_ORDER, RPR_ORDER, TBLPR_ORDER
+
+    doc = bundled[1]
+    parts = [doc.element, doc.styles.element] + [
+        p._element for s in doc.sections for p in (s.header, s.first_page_header)
+    ]
+    checked = 0
+    for part in parts:
+        for tag, order in (("w:pPr", PPR_ORDER), ("w:rPr", RPR_ORDER), ("w:tblPr", TBLPR_ORDER)):
+            for props in part.iter(qn(tag)):
+                names = [child.tag for child in props]
+                positions = [[qn(t) for t in order].index(n) for n in names]
+                assert positions == sorted(positions), (tag, [n.split("}")[1] for n in names])
+                checked += 1
+    assert checked > 100

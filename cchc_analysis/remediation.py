@@ -593,6 +593,7 @@ def remediation_report(
         _given,
         is_notice_unit,
         load,
+        notice_unit,
         omitted_line,
         read_findings,
         read_legal_basis,
@@ -608,11 +609,18 @@ def remediation_report(
     notice = is_notice_unit(the_unit)
     findings_path = unit_file("findings", findings, the_unit, FINDINGS)
     if findings_path is None:
+        message = omitted_line("findings", the_unit).replace(
+            "nên phần tồn tại, hạn chế và kiến nghị được bỏ qua", "nên không lập được báo cáo khắc phục"
+        )
+        if the_unit is None and notice_unit():
+            message += (
+                " Tệp hồ sơ không ghi tên đơn vị: nếu là hồ sơ của đơn vị trong Thông báo kèm theo, dùng "
+                f"--unit «{notice_unit()}»."
+            )
         raise InputError(
-            omitted_line("findings", the_unit).replace(
-                "nên phần tồn tại, hạn chế và kiến nghị được bỏ qua", "nên không lập được báo cáo khắc phục"
-            ),
-            "No findings file for this unit (--findings FILE): the remediation report has nothing to answer",
+            message,
+            "No findings file for this unit (--findings FILE; or --unit when the file names no unit): the "
+            "remediation report has nothing to answer",
         )
     table = read_findings(findings_path)
     rules_path = _given(rules) or (RULES if findings_path == FINDINGS else None)
@@ -675,13 +683,9 @@ def remediation_report(
                 f"Thông báo số {PLACEHOLDER}/TB-ĐKT ngày {PLACEHOLDER} của {addressee} về kết luận kiểm tra "
                 f"tại {centre_full} (kiểm tra trực tiếp ngày {fmt_date(day)})"
             )
-    period_text = (
-        f"{counted.label_vi}"
-        if counted == requested
-        else (f"từ {fmt_date(counted.start)} đến {fmt_date(counted.end)}")
-    )
+    period_text = requested.label_vi
     if counted != requested:
-        period_text = f"{requested.label_vi} (tính đến {fmt_date(counted.end)})"
+        period_text += f" (tính đến {fmt_date(counted.end)})"
     a = current.accounting
     opening = [
         f"Thực hiện {opening_ref}, {centre_full} báo cáo kết quả khắc phục tồn tại, hạn chế như sau:",

@@ -456,3 +456,12 @@ def test_properties_are_in_schema_order_so_word_opens_the_file_without_repair(bu
                 assert positions == sorted(positions), (tag, [n.split("}")[1] for n in names])
                 checked += 1
     assert checked > 100
+
+
+def test_a_file_naming_no_unit_is_refused_with_the_way_out(tmp_path, capsys):
+    path = q2_export(tmp_path, 11, unit="")
+    out = tmp_path / "b.docx"
+    assert main(["remediation", "--dossiers", str(path), "-o", str(out)]) == 2
+    assert "--unit «Đại Sơn»" in capsys.readouterr().err and not out.exists()
+    assert main(["remediation", "--dossiers", str(path), "--unit", "Xã Đại Sơn", "-o", str(out)]) == 0
+    assert "(11/20 hồ sơ)" in all_text(Document(str(out)))

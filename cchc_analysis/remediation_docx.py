@@ -108,15 +108,15 @@ def _para(
     return p
 
 
-def _rule_line(cell, width_mm: float, cell_mm: float) -> None:
+def _rule_line(container, width_mm: float, cell_mm: float) -> None:
     """A short centred line (the line under the issuing body, the motto and the title): an empty paragraph with a
     bottom border, narrowed by equal left and right indents."""
-    p = cell.add_paragraph()
+    p = container.add_paragraph()
     side = max(0.0, (cell_mm - width_mm) / 2)
     p.paragraph_format.left_indent = Mm(side)
     p.paragraph_format.right_indent = Mm(side)
     p.paragraph_format.space_after = Pt(4)
-    p.paragraph_format.line_spacing = Pt(2)
+    p.paragraph_format.line_spacing = Pt(5)
     ppr = p._p.get_or_add_pPr()
     border = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -260,11 +260,7 @@ def build_document(report) -> Document:
         indent=False,
         after=0,
     )
-    holder = doc.add_table(rows=1, cols=1)
-    _no_borders(holder)
-    _grid(holder, [text_width])
-    holder.rows[0].cells[0].paragraphs[0].paragraph_format.space_after = Pt(0)
-    _rule_line(holder.rows[0].cells[0], 40, text_width)
+    _rule_line(doc, 40, text_width)
     _para(
         doc,
         f"Kính gửi: {report.addressee}",

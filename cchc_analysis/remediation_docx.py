@@ -461,6 +461,6 @@ def _short(text: str, limit: int = 90) -> str:
 
 def write_docx(report, path: str | Path) -> Path:
     """Build the document of ``report`` and write it atomically to ``path``."""
-    buffer = io.BytesIO()
-    build_document(report).save(buffer)
-    return atomic_write_bytes(path, buffer.getvalue())
+    buf = io.BytesIO()
+    build_document(report).save(buf)
+    return atomic_write_bytes(path, buf.getvalue())

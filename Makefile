@@ -27,8 +27,9 @@ $(STAMP): pyproject.toml requirements.lock
 	@bash .ci/install-system-packages || echo "Không cài được Chromium: bản tin PDF sẽ không được tạo (HTML vẫn có). | Chromium not installed: no PDF."
 	@touch $(STAMP)
 
-briefing: setup ## build the default briefing (the 2026 inspection, bundled data) into exports/
+briefing: setup ## build the default briefing (the 2026 inspection, bundled data) and the remediation draft into exports/
 	$(BIN)/cchc briefing
+	$(BIN)/cchc remediation -o exports/2026-kiem-tra/bao_cao_khac_phuc.docx
 
 test: setup ## ruff (lint + format check) and the whole test suite
 	$(BIN)/ruff check .

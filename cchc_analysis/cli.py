@@ -701,6 +701,53 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_remediation(args: argparse.Namespace) -> int:
+    from cchc_analysis.briefing_data import FINDINGS, read_findings
+    from cchc_analysis.outputs import atomic_write_text
+    from cchc_analysis.remediation import actions_template, remediation_report
+    from cchc_analysis.remediation_docx import write_docx
+
+    if args.actions_template is not None:
+        findings = read_findings(args.findings or FINDINGS)
+        out = atomic_write_text(args.actions_template, actions_template(findings), encoding="utf-8-sig")
+        print(f"Đã ghi mẫu ACTIONS.csv: {out} — điền mỗi dòng một yêu cầu, kiến nghị (xem README).")
+        if args.output is None:
+            return EXIT_OK
+    if args.output is None:
+        raise InputError(
+            "Cần tệp kết quả: -o bao_cao_khac_phuc.docx", "An output file is needed: -o FILE.docx"
+        )
+    if args.output.suffix.lower() != ".docx":
+        raise InputError(
+            f"Tệp báo cáo phải có đuôi .docx, không phải «{args.output.suffix}»",
+            f"The report must be named .docx, not {args.output.suffix!r}",
+            file=args.output,
+        )
+    report = remediation_report(
+        args.dossiers or "",
+        period=args.period or "",
+        actions=args.actions or "",
+        unit=args.unit or "",
+        findings=args.findings or "",
+        targets=args.targets or "",
+        ranking=args.ranking or "",
+        rules=args.rules or "",
+        as_of=args.as_of,
+    )
+    out = write_docx(report, args.output)
+    counts = {}
+    for e in report.entries:
+        counts[e.status] = counts.get(e.status, 0) + 1
+    print(
+        f"Đã ghi dự thảo báo cáo khắc phục: {out} — "
+        + "; ".join(f"{status}: {n}" for status, n in counts.items())
+        + ". Các ô «…» (số, ngày, người ký) do đơn vị điền."
+    )
+    if report.synthetic:
+        print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``cchc`` and its subcommands."""
     parser = _Parser(
@@ -881,6 +928,62 @@ def build_parser() -> argparse.ArgumentParser:
         "Không thay đổi gì.",
     )
     p.set_defaults(handler=_cmd_doctor)
+
+    p = sub.add_parser(
+        "remediation",
+        aliases=["khac-phuc"],
+        help="dự thảo báo cáo kết quả khắc phục tồn tại, hạn chế (Word, thể thức Nghị định 30/2020/NĐ-CP)",
+        description="Lập dự thảo báo cáo kết quả khắc phục tồn tại, hạn chế theo Thông báo kết luận kiểm tra, "
+        "dạng Word (.docx) theo thể thức Nghị định 30/2020/NĐ-CP: mỗi tồn tại và yêu cầu kèm số liệu từ hồ sơ "
+        "(tử số/mẫu số), việc đơn vị đã làm (ACTIONS.csv) và mức độ đã / đang / chưa khắc phục theo quy tắc "
+        "trong reference/remediation_rules.csv. Số văn bản, ngày ký, người ký để trống «…» cho đơn vị điền.",
+    )
+    p.add_argument(
+        "--dossiers",
+        type=Path,
+        metavar="FILE",
+        help="tệp hồ sơ hoặc thư mục các tệp của kỳ báo cáo (mặc định: dữ liệu mô phỏng kèm theo)",
+    )
+    p.add_argument("--period", help="kỳ báo cáo, ví dụ 2026-Q2 (mặc định: quý của ngày chốt số liệu)")
+    p.add_argument(
+        "--as-of", dest="as_of", metavar="DD/MM/YYYY", help="ngày chốt số liệu (mặc định: theo tệp hồ sơ)"
+    )
+    p.add_argument(
+        "--actions",
+        type=Path,
+        metavar="ACTIONS.csv",
+        help="việc đơn vị đã làm, mỗi dòng một yêu cầu (id,request,actions,documents,trainings,done_on,notes); "
+        "không có thì báo cáo ghi rõ phần còn thiếu",
+    )
+    p.add_argument(
+        "--actions-template",
+        type=Path,
+        metavar="PATH",
+        help="ghi mẫu ACTIONS.csv trống (một dòng cho mỗi yêu cầu, kiến nghị) ra PATH",
+    )
+    p.add_argument("--unit", help="tên đơn vị (mặc định: tên trong tệp hồ sơ)")
+    for option, what in (
+        ("--findings", "tệp tồn tại, hạn chế và kiến nghị của đơn vị"),
+        ("--targets", "tệp mục tiêu và thời hạn của đơn vị"),
+        ("--ranking", "tệp xếp hạng (Bộ chỉ số 766) của đơn vị, kể cả các mốc mới sau kiểm tra"),
+    ):
+        p.add_argument(
+            option,
+            type=Path,
+            metavar="FILE",
+            help=f"{what} (mặc định: số liệu Thông báo kèm theo, chỉ khi đơn vị là đơn vị của Thông báo)",
+        )
+    p.add_argument(
+        "--rules",
+        type=Path,
+        metavar="FILE",
+        help="quy tắc xác định mức độ khắc phục (id,rule,argument,baseline,figures,source; mặc định: "
+        "reference/remediation_rules.csv cho Thông báo kèm theo)",
+    )
+    p.add_argument(
+        "-o", "--output", type=Path, metavar="OUT.docx", help="tệp Word kết quả, ví dụ bao_cao_khac_phuc.docx"
+    )
+    p.set_defaults(handler=_cmd_remediation)
 
     p = sub.add_parser(
         "vocabulary",

@@ -20,10 +20,10 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (cchc)" >/dev/null
 	@# JupyterLab: a monospace font with Vietnamese glyphs in every style (comments are italic), for this venv only
 	mkdir -p $(VENV)/share/jupyter/lab/settings
-	cp jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	cp cchc_analysis/templates/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@# Kernels of this venv log errors only: no "running over TCP without encryption" warning on every run
 	mkdir -p $(VENV)/etc/ipython
-	cp jupyterlab/ipython_kernel_config.json $(VENV)/etc/ipython/ipython_kernel_config.json
+	cp cchc_analysis/templates/jupyterlab/ipython_kernel_config.json $(VENV)/etc/ipython/ipython_kernel_config.json
 	@bash .ci/install-system-packages || echo "Không cài được Chromium: bản tin PDF sẽ không được tạo (HTML vẫn có). | Chromium not installed: no PDF."
 	@touch $(STAMP)
 

@@ -1,7 +1,7 @@
 """JupyterLab for Vietnamese users (issue 14): language pack, a monospace font with Vietnamese glyphs, quiet kernels.
 
-``make setup`` copies ``jupyterlab/overrides.json`` to the venv's ``share/jupyter/lab/settings/`` and
-``jupyterlab/ipython_kernel_config.json`` to its ``etc/ipython/`` (read by every kernel of that venv).
+``make setup`` copies ``cchc_analysis/templates/jupyterlab/overrides.json`` to the venv's ``share/jupyter/lab/settings/`` and
+``cchc_analysis/templates/jupyterlab/ipython_kernel_config.json`` to its ``etc/ipython/`` (read by every kernel of that venv).
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ def test_vietnamese_language_pack_is_installed_and_selectable():
 
 
 def test_editor_font_has_vietnamese_glyphs_in_italic_too():
-    settings = json.loads((ROOT / "jupyterlab" / "overrides.json").read_text(encoding="utf-8"))
+    settings = json.loads(
+        (ROOT / "cchc_analysis" / "templates" / "jupyterlab" / "overrides.json").read_text(encoding="utf-8")
+    )
     family = settings["@jupyterlab/codemirror-extension:plugin"]["defaultConfig"]["customStyles"][
         "fontFamily"
     ]
@@ -52,9 +54,13 @@ def test_editor_font_has_vietnamese_glyphs_in_italic_too():
 
 def test_make_setup_installs_both_files_into_the_venv():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "cp jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json" in makefile
     assert (
-        "cp jupyterlab/ipython_kernel_config.json $(VENV)/etc/ipython/ipython_kernel_config.json" in makefile
+        "cp cchc_analysis/templates/jupyterlab/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json"
+        in makefile
+    )
+    assert (
+        "cp cchc_analysis/templates/jupyterlab/ipython_kernel_config.json $(VENV)/etc/ipython/ipython_kernel_config.json"
+        in makefile
     )
 
 
@@ -62,7 +68,7 @@ def test_kernel_config_silences_the_tcp_warning(tmp_path):
     # The same file read from a profile folder (IPYTHONDIR) as from the venv's etc/ipython.
     profile = tmp_path / "ipython" / "profile_default"
     profile.mkdir(parents=True)
-    shutil.copy(ROOT / "jupyterlab" / "ipython_kernel_config.json", profile)
+    shutil.copy(ROOT / "cchc_analysis" / "templates" / "jupyterlab" / "ipython_kernel_config.json", profile)
 
     def kernel_stderr(ipython_dir: Path | None) -> str:
         env = dict(os.environ)

@@ -45,7 +45,7 @@ from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
 from cchc_analysis.loaders.tables import read_table
 from cchc_analysis.periods import Period, parse_day, parse_period, period_between
 from cchc_analysis.rates import COUNT_COLUMNS, processing_rates
-from cchc_analysis.schema import COUNT_LABELS_VI
+from cchc_analysis.schema import COLUMN_LABELS_VI, COUNT_LABELS_VI
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: The status rules of the bundled notice (one row per finding and request id).
@@ -56,7 +56,9 @@ ACTIONS_TEMPLATE = PACKAGE_DIR / "templates" / "remediation" / "ACTIONS.csv"
 DONE, ONGOING, NOT_DONE, UNKNOWN = "đã khắc phục", "đang khắc phục", "chưa khắc phục", "chưa xác định"
 #: The statuses, best first.
 STATUSES: tuple[str, ...] = (DONE, ONGOING, NOT_DONE, UNKNOWN)
-RULE_KINDS: frozenset[str] = frozenset({"target", "rank", "count", "actions", "deadline", "follow"})
+RULE_KINDS: frozenset[str] = frozenset(
+    {"target", "rank", "count", "officers", "actions", "deadline", "follow"}
+)
 ACTION_COLUMNS: tuple[str, ...] = ("id", "request", "actions", "documents", "trainings", "done_on", "notes")
 #: What the document shows where the centre must write (a number, a date, a signer, an action not recorded).
 PLACEHOLDER = "«…»"
@@ -387,6 +389,53 @@ def _count_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
     entry.reason = f"{fmt_int(n)} hồ sơ {label} trong kỳ; " + _action_status(entry.actions)[1]
 
 
+def _officers_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
+    """The monthly officer evaluation on satisfaction forms (:func:`cchc_analysis.officers.officer_months`).
+
+    Done: every month of the period that has resolved dossiers has rated ones, and ACTIONS.csv dates the
+    evaluation; ongoing: some months have ratings, or the centre recorded work; not done: no rating at all.
+    Officers appear as counts only (never names or pseudonyms) in the report.
+    """
+    from cchc_analysis.officers import officer_months
+
+    missing = [c for c in ("officer", "satisfaction") if c not in ctx.dossiers.columns]
+    if missing:
+        labels = " và ".join(COLUMN_LABELS_VI.get(c, c).lower() for c in missing)
+        status, why = _action_status(entry.actions)
+        entry.status, entry.reason = status, f"tệp hồ sơ không có cột {labels}; {why}"
+        return
+    months = officer_months(ctx.dossiers, ctx.period)
+    if months.empty:
+        entry.status, entry.reason = _action_status(entry.actions)
+        entry.reason = f"không có hồ sơ giải quyết trong kỳ; {entry.reason}"
+        return
+    by_month = months.groupby("month", sort=True).agg(
+        officers=("officer", "nunique"),
+        resolved=("resolved", "sum"),
+        rated=("rated", "sum"),
+        graded=("grade", lambda g: int(g.notna().sum())),
+    )
+    for month, m in by_month.iterrows():
+        year, number = str(month).split("-")
+        entry.lines.append(
+            f"Tháng {number}/{year}: {fmt_int(m['officers'])} công chức giải quyết {fmt_int(m['resolved'])} hồ sơ, "
+            f"{fmt_int(m['rated'])} hồ sơ có phiếu đánh giá ({fmt_pct(m['rated'] / m['resolved'])}); "
+            f"{fmt_int(m['graded'])} công chức đủ số liệu để đề xuất xếp loại (cchc officers)."
+        )
+    rated_months = int((by_month["rated"] > 0).sum())
+    done = bool(entry.actions and entry.actions.get("done_on"))
+    if rated_months == len(by_month) and done:
+        entry.status = DONE
+    elif rated_months > 0 or entry.actions is not None:
+        entry.status = ONGOING
+    else:
+        entry.status = NOT_DONE
+    entry.reason = (
+        f"{fmt_int(rated_months)}/{fmt_int(len(by_month))} tháng có phiếu đánh giá gắn với công chức giải quyết; "
+        + _action_status(entry.actions)[1]
+    )
+
+
 def _deadline_entry(entry: Entry, rule: pd.Series, ctx: _Context) -> None:
     entry.status, entry.reason = _action_status(entry.actions)
     if entry.status == UNKNOWN:
@@ -487,6 +536,8 @@ def evaluate(
             _rank_entry(entry, rule, ctx)
         elif entry.rule == "count":
             _count_entry(entry, rule, ctx)
+        elif entry.rule == "officers":
+            _officers_entry(entry, rule, ctx)
         elif entry.rule == "deadline":
             _deadline_entry(entry, rule, ctx)
         elif entry.rule == "follow":

@@ -190,6 +190,34 @@ def test_count_rule_absent_column_is_unknown_not_zero():
     assert some.status == ONGOING and "(3/10 hồ sơ)" in some.figures[0].text()
 
 
+def test_officers_rule_reads_the_monthly_evaluation_basis_from_the_dossiers():
+    table = rules("R04,officers,,,rated/resolved,test")
+    # 10 dossiers resolved 08/04 by two officers; 4 of them rated (3 by CB01, 1 by CB02). Grading needs 5
+    # resolved and 3 ratings (reference/officer_grades.csv): CB01 has them, CB02 has 1 rating.
+    rated = frame(1).assign(
+        officer=["CB01"] * 5 + ["CB02"] * 5,
+        satisfaction=pd.Categorical(
+            ["satisfied"] * 3 + [None] * 2 + ["very_satisfied"] + [None] * 4,
+            categories=["very_satisfied", "satisfied", "dissatisfied"],
+        ),
+    )
+    entry = evaluate(one("R04"), table, None, dossiers=rated, period=APRIL)[0]
+    assert entry.status == ONGOING  # ratings in every month, but no evaluation dated in ACTIONS.csv
+    assert entry.lines == [
+        "Tháng 04/2026: 2 công chức giải quyết 10 hồ sơ, 4 hồ sơ có phiếu đánh giá (40,0 %); "
+        "1 công chức đủ số liệu để đề xuất xếp loại (cchc officers)."
+    ]
+    assert "CB01" not in " ".join(entry.lines + [entry.reason])  # counts only, no officer named
+    done = evaluate(one("R04"), table, {"R04": {"done_on": "30/04/2026"}}, dossiers=rated, period=APRIL)[0]
+    assert done.status == DONE
+    unrated = rated.assign(satisfaction=pd.Categorical([None] * 10, categories=["satisfied"]))
+    assert evaluate(one("R04"), table, None, dossiers=unrated, period=APRIL)[0].status == NOT_DONE
+    absent = evaluate(one("R04"), table, None, dossiers=frame(1), period=APRIL)[0]
+    assert (
+        absent.status == UNKNOWN and "cán bộ" in absent.reason.lower() or "công chức" in absent.reason.lower()
+    )
+
+
 def test_a_bad_rule_or_figure_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="Quy tắc"):
         rules("R01,guess,,,,x")

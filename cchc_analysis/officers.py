@@ -587,6 +587,18 @@ def _receipt_months(dossiers: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _officer_spans(dossiers: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series, pd.Series] | None:
+    """The receipt months of each officer's dossiers, and each officer's first and last month (None without an
+    officer column or dossiers)."""
+    if "officer" not in dossiers.columns:
+        return None
+    seen = _receipt_months(dossiers)
+    if not len(seen):
+        return None
+    months = seen.groupby("officer")["month"]
+    return seen, months.min(), months.max()
+
+
 def officer_turnover(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame | None:
     """Officers active per month of receipt, who started and who stopped handling dossiers, and the share of
     dossiers handled by officers in their first month.
@@ -611,13 +623,10 @@ def officer_turnover(dossiers: pd.DataFrame, period: Period) -> pd.DataFrame | N
     >>> t[["month", "active", "started", "stopped", "by_newcomers"]].to_numpy().tolist()
     [['2026-01', 1, <NA>, <NA>, <NA>], ['2026-02', 2, 1, 0, 1], ['2026-03', 1, 0, <NA>, 0]]
     """
-    if "officer" not in dossiers.columns:
+    spans = _officer_spans(dossiers)
+    if spans is None:
         return None
-    seen = _receipt_months(dossiers)
-    if not len(seen):
-        return None
-    first = seen.groupby("officer")["month"].min()
-    last = seen.groupby("officer")["month"].max()
+    seen, first, last = spans
     data_first, data_last = seen["month"].min(), seen["month"].max()
     months = [
         str(m)
@@ -674,12 +683,10 @@ def newcomer_quality(
         dissatisfied_rate`` (rating counts NA without a satisfaction column). None without an officer column or
         when no officer started within the file.
     """
-    if "officer" not in dossiers.columns:
+    spans = _officer_spans(dossiers)
+    if spans is None:
         return None
-    seen = _receipt_months(dossiers)
-    if not len(seen):
-        return None
-    first = seen.groupby("officer")["month"].min()
+    seen, first, _ = spans
     data_first = seen["month"].min()
     flags = classify_dossiers(dossiers, period.start, period.end, granularity=granularity)
     resolved = flags["resolved"].to_numpy(dtype=bool) & dossiers["officer"].notna().to_numpy()

@@ -144,6 +144,21 @@ def unit_file(kind: str, given: object, unit: str | None, bundled: Path) -> Path
     return bundled if is_notice_unit(unit) and bundled.is_file() else None
 
 
+def unit_targets(
+    given: object, unit: str | None, by_month: pd.DataFrame, as_of: date, omitted: dict[str, str]
+) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The unit's targets table and the progress to each (``targets.target_progress`` at ``as_of``), or
+    ``(None, None)`` with the line saying which file would fill the section added to ``omitted``."""
+    from cchc_analysis.targets import load_targets, target_progress
+
+    path = unit_file("targets", given, unit, TARGETS)
+    if path is None:
+        omitted["targets"] = omitted_line("targets", unit)
+        return None, None
+    table = load_targets(path)
+    return table, target_progress(table, by_month, as_of)
+
+
 def unit_trend(path: Path | None, unit: str | None) -> pd.DataFrame | None:
     """The rank trend of ``unit`` from a ranking file: its rows only when the file ranks several units."""
     from cchc_analysis.loaders.unit_name import same_unit
@@ -259,16 +274,10 @@ def quarter_data(
     history = period_between(history_start, counted.end)
     by_month_history = processing_rates(frame, history, by="month")
 
-    from cchc_analysis.targets import deadline_status, load_targets, target_progress
+    from cchc_analysis.targets import deadline_status
 
-    targets_path = unit_file("targets", targets, the_unit, TARGETS)
-    target_table = progress = deadlines = None
-    if targets_path is None:
-        omitted["targets"] = omitted_line("targets", the_unit)
-    else:
-        target_table = load_targets(targets_path)
-        progress = target_progress(target_table, by_month_history, counted.end)
-        deadlines = deadline_status(target_table, counted.end)
+    target_table, progress = unit_targets(targets, the_unit, by_month_history, counted.end, omitted)
+    deadlines = deadline_status(target_table, counted.end) if target_table is not None else None
     trend, line = unit_ranking(ranking, the_unit)
     if trend is None:
         omitted["ranking"] = line
@@ -413,7 +422,6 @@ def inspection_data(
     from cchc_analysis import index766
     from cchc_analysis.reconcile import reconcile
     from cchc_analysis.reported import read_reported_figures
-    from cchc_analysis.targets import load_targets, target_progress
 
     current = load(dossiers, unit)
     the_unit = current.unit_name
@@ -431,15 +439,9 @@ def inspection_data(
         omitted["ranking"] = line
     scores = index766.score_766(rates)
     by_month = processing_rates(frame, period, by="month")
-    targets_path = unit_file("targets", targets, the_unit, TARGETS)
-    target_table = progress = what_if = None
-    if targets_path is None:
-        omitted["targets"] = omitted_line("targets", the_unit)
-    else:
-        target_table = load_targets(targets_path)
-        progress = target_progress(target_table, by_month, period.end)
-        goal = rate_targets(target_table).get(WHAT_IF_INDICATOR)
-        what_if = index766.what_if(rates, WHAT_IF_INDICATOR, goal) if goal is not None else None
+    target_table, progress = unit_targets(targets, the_unit, by_month, period.end, omitted)
+    goal = rate_targets(target_table).get(WHAT_IF_INDICATOR)
+    what_if = index766.what_if(rates, WHAT_IF_INDICATOR, goal) if goal is not None else None
     today = today or date.today()
     findings_path = unit_file("findings", findings, the_unit, FINDINGS)
     if findings_path is None:

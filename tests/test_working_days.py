@@ -65,6 +65,18 @@ def test_swap_file_has_a_source_for_every_row_and_pairs_days_off_with_workdays()
     assert set(swaps["kind"]) == {"nghi", "lam_viec"}
     assert (swaps["kind"] == "nghi").sum() == (swaps["kind"] == "lam_viec").sum()
     assert all(d.weekday() >= 5 for d in swaps.loc[swaps["kind"] == "lam_viec", "date"])
+    # every bundled swap names the document that decided it by its number («6150/TB-BLĐTBXH», «9441/TB-BNV»)
+    numbered = swaps["source"].str.contains(r"\d+/[A-ZĐ]+-[A-ZĐ]+", regex=True)
+    assert numbered.all(), swaps.loc[~numbered, ["date", "source"]]
+
+
+def test_national_day_2026_and_culture_day_are_days_off():
+    cal = working_calendar(2026)
+    # Thông báo 9441/TB-BNV: Sat 29/08 – Wed 02/09/2026 off (Mon 31/08 swapped for Sat 22/08)
+    assert [cal.is_working_day(f"2026-09-0{d}") for d in (1, 2, 3)] == [False, False, True]
+    # Ngày Văn hóa Việt Nam, 24/11, a paid day off from 2026 (Nghị quyết 28/2026/QH16), a Tuesday
+    assert not cal.is_working_day("2026-11-24") and cal.is_working_day("2026-11-23")
+    assert working_days_between("2026-11-20", "2026-11-25").iloc[0] == 2  # Mon 23, Wed 25
 
 
 def test_a_users_own_swap_changes_the_count():

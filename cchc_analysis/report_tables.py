@@ -9,7 +9,6 @@ Nothing here computes a rate: the numbers come from :mod:`cchc_analysis.rates`, 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cchc_analysis.formatting import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
+from cchc_analysis.markup import html_text
 from cchc_analysis.rates import IDENTITIES, RATE_DEFINITIONS
 from cchc_analysis.schema import COLUMN_LABELS_VI, SYNTHETIC_NOTE_VI, label
 
@@ -68,7 +68,7 @@ class Table:
     row_classes: list[str] | None = None
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        esc = html_text  # the one escape of data in HTML (cchc_analysis.markup)
         parts = ['<table class="cchc-table">']
         if self.caption or self.synthetic:
             caption = esc(self.caption or "")

@@ -323,7 +323,8 @@ def test_a_hanging_browser_is_stopped_at_the_time_limit_exit_2(tmp_path: Path, m
     child = int((tmp_path / "child.pid").read_text())
     time.sleep(0.5)
     stat_file = Path(f"/proc/{child}/stat")
-    if stat_file.exists():  # the browser's child process was stopped too (at most a zombie awaiting its reaper)
+    # the browser's child process was stopped too (at most a zombie awaiting its reaper)
+    if stat_file.exists():
         assert stat_file.read_text().rsplit(")", 1)[1].split()[0] == "Z"
     else:
         with pytest.raises(ProcessLookupError):

@@ -191,7 +191,10 @@ def test_narrative_markdown_shows_data_text_as_text() -> None:
     text = f"**Tệp** «{md_text(name)}» — đơn vị {md_text(unit)}\n\n> **Dữ liệu mô phỏng.**"
     html = markdown2html(Markdown(text)._repr_markdown_())
     assert "<script" not in html and "<b>" not in html and "<code>" not in html
-    assert "«``&lt;b&gt;x&lt;/b&gt;``.csv»" in html and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; cộng sự" in html
+    assert (
+        "«``&lt;b&gt;x&lt;/b&gt;``.csv»" in html
+        and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; cộng sự" in html
+    )
     assert "<blockquote>" in html and "<strong>Dữ liệu mô phỏng.</strong>" in html
     assert str(Markdown(text)) == text  # the Markdown source itself is unchanged
     # a data text that skipped md_text still makes no element (the last guard): it shows escaped

@@ -208,8 +208,8 @@ class KnownIds:
 
     ``load_dossiers(..., known_ids=known)`` rejects a row whose id is in ``known`` as a duplicate, then adds
     the ids it loads to ``known``: loading files (or parts) one after the other with the same object equals
-    loading their concatenation. Ids are compared by :func:`id_key` (``find`` and ``add`` take keys, from
-    :func:`id_keys`); the file and row of the first occurrence are kept
+    loading their concatenation. Ids are compared by :func:`id_key` (``hashes`` given to ``find`` and ``add``
+    are those of the keys, as the loaders make them); the file and row of the first occurrence are kept
     for the reject's reason.
 
     Parameters
@@ -254,6 +254,7 @@ class KnownIds:
         first_row = np.zeros(len(ids), dtype=np.int64)
         if not self._first or len(ids) == 0:
             return seen, first_row
+        ids = id_keys(ids)  # keys stay keys: a no-op pass for the loaders, which give keys
         positions = self._selected(hashes)
         if positions is None:  # look up all: a vectorised membership test first, then the hits one by one
             if self._value_set is None:
@@ -277,6 +278,7 @@ class KnownIds:
             positions = np.arange(len(ids))
         if len(positions) == 0:
             return
+        ids = id_keys(ids)
         values = ids.take(pa.array(positions)).to_pylist() if len(positions) < len(ids) else ids.to_pylist()
         for position, value in zip(positions, values, strict=True):
             if value is not None:

@@ -278,7 +278,12 @@ def timeliness_table(
     with_rates = add_rates(rows[numbers].astype("Int64"))
     shown = pd.DataFrame()
     for c in columns:
-        shown[label(c)] = ["Tổng cộng" if v == "Tổng cộng" else _group_value(v, c) for v in rows[c].tolist()]
+        shown[label(c)] = [
+            "Tổng cộng"
+            if isinstance(v, str) and v == "Tổng cộng"
+            else _group_value(v, c)  # NA: a group without a name
+            for v in rows[c].tolist()
+        ]
     for c in numbers:
         shown[_SHORT_HEADERS.get(c, label(c))] = [fmt_int(v) for v in rows[c]]
     for c in extra:

@@ -334,3 +334,25 @@ def test_a_hanging_browser_is_stopped_at_the_time_limit_exit_2(tmp_path: Path, m
 def test_pdf_timeout_option_is_checked(capsys) -> None:
     assert main(["briefing", "--pdf-timeout", "0"]) == 2
     assert "cần một số giây lớn hơn 0" in capsys.readouterr().err
+
+
+def test_timeliness_table_of_a_folder_whose_files_lack_the_field_column() -> None:
+    """A folder mixing files with and without «Lĩnh vực»: the unnamed group is shown, never a crash."""
+    from cchc_analysis.report_tables import timeliness_table
+
+    counts = pd.DataFrame(
+        {
+            "field": pd.array(["Hộ tịch", pd.NA], dtype="string"),
+            "new": [2, 3],
+            "in_scope": [2, 3],
+            "resolved": [1, 1],
+            "early": [1, 0],
+            "on_time": [0, 1],
+            "late": [0, 0],
+            "pending": [1, 2],
+            "pending_within": [1, 2],
+            "pending_overdue": [0, 0],
+        }
+    )
+    shown = timeliness_table(counts, "field").shown
+    assert "(Chưa xác định)" in shown.iloc[:, 0].tolist()

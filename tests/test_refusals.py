@@ -222,3 +222,17 @@ def test_reference_tables_name_their_sources() -> None:
     for name in ("legacy_vietnamese.csv", "id_confusables.csv"):
         rows = list(csv.DictReader(io.StringIO((REFERENCE / name).read_text(encoding="utf-8"))))
         assert rows and all(r["source"].strip() for r in rows), name
+
+
+def test_an_empty_first_sheet_names_the_sheet_with_the_table(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Ảnh bìa"  # a picture-only cover: no cell
+    ws = wb.create_sheet("Hồ sơ")
+    for line in (HEADER + ROW).splitlines():
+        ws.append(line.split(","))
+    path = tmp_path / "so.xlsx"
+    wb.save(path)
+    with pytest.raises(InputError, match="«Hồ sơ» \\(dòng tiêu đề 1\\)"):
+        load_dossiers(path)

@@ -64,6 +64,8 @@ def _read_excel(
     if progress is not None:
         progress(0, max(0, len(rows) - 1))
     if not any(any(_cell_header(v) for v in row) for row in rows[:HEADER_SEARCH_ROWS]):
+        if sheet is None and len(names) > 1:
+            _check_other_sheets(workbook, names, name, path)  # an empty (or picture-only) cover sheet
         raise InputError(f"Trang tính «{name}» trống", f"The sheet {name!r} is empty", file=path)
     try:
         index, plan = _find_header(rows, path)

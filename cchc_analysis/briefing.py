@@ -222,15 +222,70 @@ def _browser_command(browser: str, profile: str, *extra: str) -> list[str]:
     ]
 
 
-def _run_browser(command: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
-    try:
-        return subprocess.run(
-            command, capture_output=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL
+#: Seconds the browser may take to print the PDF (``cchc briefing --pdf-timeout``): a briefing of a few dozen
+#: pages prints in well under 30 s; past this the browser is stopped with all its child processes and the
+#: command exits 2 (the HTML, notebook, run stamp and log are written; no PDF).
+PDF_TIMEOUT = 120.0
+
+
+class BrowserTimeout(RuntimeError):
+    """The browser did not finish within its time limit (it and its child processes were stopped)."""
+
+    def __init__(self, message: str, timeout: float) -> None:
+        super().__init__(message)
+        self.timeout = timeout
+
+
+def _stop_process_tree(process: subprocess.Popen) -> None:
+    """Kill ``process`` and every process it started (Chromium's renderer, GPU and zygote processes)."""
+    if os.name == "nt":
+        subprocess.run(
+            ["taskkill", "/F", "/T", "/PID", str(process.pid)], capture_output=True, check=False, timeout=30
         )
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"the browser did not finish within {timeout:.0f} s: {command[0]}") from None
-    except OSError as exc:
-        raise RuntimeError(f"cannot start the browser {command[0]}: {exc}") from None
+    else:
+        import signal
+
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)  # its own session: the group is the browser's alone
+    with contextlib.suppress(OSError):
+        process.kill()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=10)
+
+
+def _run_browser(command: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run the browser with a hard time limit that also stops its child processes.
+
+    Output goes to a temporary file, not a pipe: a child process that outlives the browser would hold a pipe
+    open and keep the caller waiting after the time limit (``subprocess.run(timeout=)`` waits for it).
+    """
+    with tempfile.TemporaryFile() as out:
+        try:
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=os.name != "nt",
+                creationflags=getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0) if os.name == "nt" else 0,
+            )
+        except OSError as exc:
+            raise RuntimeError(f"cannot start the browser {command[0]}: {exc}") from None
+        try:
+            returncode = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _stop_process_tree(process)
+            raise BrowserTimeout(
+                f"the browser did not finish within {timeout:g} s: {command[0]}", timeout
+            ) from None
+        if os.name != "nt":  # a child left behind after a normal exit is stopped too
+            import signal
+
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+        out.seek(0)
+        output = out.read()[-65536:]
+    return subprocess.CompletedProcess(command, returncode, b"", output)
 
 
 def _is_complete_pdf(path: Path) -> bool:
@@ -244,7 +299,7 @@ def _is_complete_pdf(path: Path) -> bool:
     return head == b"%PDF-" and b"%%EOF" in tail
 
 
-def html_to_pdf(html: Path, pdf: Path, browser: str, *, timeout: float = 180) -> Path:
+def html_to_pdf(html: Path, pdf: Path, browser: str, *, timeout: float = PDF_TIMEOUT) -> Path:
     """Print ``html`` to ``pdf`` (atomically) with a headless Chromium-family browser.
 
     The page size and margins come from the HTML's CSS (``@page { size: A4 }``); the browser's own header and
@@ -253,6 +308,8 @@ def html_to_pdf(html: Path, pdf: Path, browser: str, *, timeout: float = 180) ->
 
     Raises
     ------
+    BrowserTimeout
+        When the browser takes longer than ``timeout`` seconds (it is stopped with its child processes).
     RuntimeError
         When the browser fails or writes no PDF.
     """
@@ -542,6 +599,7 @@ def build_briefing(
     ranking: Path | None = None,
     targets: Path | None = None,
     findings: Path | None = None,
+    pdf_timeout: float = PDF_TIMEOUT,
 ) -> BriefingResult:
     """Execute a briefing notebook and write HTML, PDF, executed notebook and run stamp to ``<out_dir>/<period>/``.
 
@@ -575,6 +633,10 @@ def build_briefing(
     ranking, targets, findings : Path, optional
         The unit's ranking snapshots, targets and findings. Without them the notice's files of
         ``data/notice_2026/`` are used only when the unit is the notice's; otherwise the section is left out.
+    pdf_timeout : float
+        Seconds the browser may take to print the PDF (default :data:`PDF_TIMEOUT`, 120 s). Past it the browser is
+        stopped with its child processes, the HTML, notebook, stamp and log are still written, no PDF is left,
+        and :class:`InputError` is raised (exit 2).
 
     Returns
     -------
@@ -636,6 +698,7 @@ def build_briefing(
             browser=browser,
             log=log,
             started=started,
+            pdf_timeout=pdf_timeout,
         )
 
     # Load the inputs here too: the stamp needs their hashes and row accounting, and a bad file should stop the
@@ -694,6 +757,7 @@ def build_briefing(
                 browser=browser,
                 log=log,
                 started=started,
+                pdf_timeout=pdf_timeout,
             )
     except BaseException as exc:
         log.note(f"Lỗi, báo cáo chưa tạo xong: {type(exc).__name__}: {exc}")
@@ -716,6 +780,7 @@ def _execute_and_export(
     browser: str | None,
     log: RunLog,
     started: float,
+    pdf_timeout: float = PDF_TIMEOUT,
 ) -> BriefingResult:
     progress = log
     progress(f"Chạy sổ tay {nb_path.name} cho kỳ {label}…")
@@ -740,11 +805,16 @@ def _execute_and_export(
 
     pdf_path: Path | None = None
     pdf_failure: str | None = None
+    timed_out: BrowserTimeout | None = None
     chosen = browser or find_browser()
     if chosen:
         progress(f"In PDF bằng {Path(chosen).name}…")
         try:
-            pdf_path = html_to_pdf(html_path, folder / PDF_NAME, chosen)
+            pdf_path = html_to_pdf(html_path, folder / PDF_NAME, chosen, timeout=pdf_timeout)
+        except BrowserTimeout as exc:  # stopped: the rest of the run is written, then exit 2
+            timed_out = exc
+            pdf_failure = str(exc)
+            log.note(f"Lỗi khi in PDF: quá {pdf_timeout:g} giây, đã dừng trình duyệt ({exc})")
         except RuntimeError as exc:  # a broken browser: the HTML and the notebook still stand
             pdf_failure = str(exc)
             log.note(f"Lỗi khi in PDF: {pdf_failure}")
@@ -801,6 +871,14 @@ def _execute_and_export(
     message = f"Đã tạo báo cáo kỳ {label} trong {folder}: HTML {html_path.name}; {pdf_note}"
     log.note(message)
     log_path = log.write(folder / LOG_NAME)
+    if timed_out is not None:
+        raise InputError(
+            f"Trình duyệt {Path(str(chosen)).name} không in xong PDF trong {pdf_timeout:g} giây nên đã bị dừng; "
+            f"briefing.html và sổ đã chạy vẫn được tạo trong {folder}, không có briefing.pdf. Chạy lại với "
+            "--pdf-timeout GIÂY lớn hơn, hoặc CCHC_BROWSER=none để bỏ qua PDF",
+            f"The browser did not finish printing the PDF within {pdf_timeout:g} s and was stopped; the HTML and "
+            "notebook were written, no PDF (raise --pdf-timeout, or set CCHC_BROWSER=none)",
+        )
     return BriefingResult(
         period=label,
         out_dir=folder,

@@ -78,6 +78,21 @@ def _fraction(text: str) -> float:
     return value
 
 
+#: ``cchc briefing --pdf-timeout`` default: :data:`cchc_analysis.briefing.PDF_TIMEOUT` (kept here so that the
+#: parser does not import the briefing module).
+PDF_TIMEOUT_DEFAULT = 120.0
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 86400:
+        raise argparse.ArgumentTypeError(f"cần một số giây lớn hơn 0, ví dụ 120 (không phải «{text}»)")
+    return value
+
+
 def _add_max_rejected(g) -> None:
     g.add_argument(
         "--max-rejected",
@@ -696,6 +711,7 @@ def _cmd_briefing(args: argparse.Namespace) -> int:
         ranking=args.ranking,
         targets=args.targets,
         findings=args.findings,
+        pdf_timeout=args.pdf_timeout,
     )
     print(result.message)
     return EXIT_OK
@@ -901,6 +917,14 @@ def build_parser() -> argparse.ArgumentParser:
             help=f"{what} (mặc định: số liệu Thông báo kèm theo, chỉ khi đơn vị là đơn vị của Thông báo; "
             "không có thì bỏ qua phần đó)",
         )
+    p.add_argument(
+        "--pdf-timeout",
+        type=_positive_seconds,
+        default=PDF_TIMEOUT_DEFAULT,
+        metavar="GIÂY",
+        help=f"thời gian tối đa để trình duyệt in PDF (mặc định {PDF_TIMEOUT_DEFAULT:g} giây); quá thời gian: "
+        "dừng trình duyệt, không có PDF, mã thoát 2",
+    )
     p.set_defaults(handler=_cmd_briefing)
 
     p = sub.add_parser(

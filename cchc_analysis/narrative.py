@@ -7,36 +7,30 @@ formatted text (and ``str()`` gives the Markdown source).
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct, fmt_pp
+from cchc_analysis.markup import html_text, md_text, no_raw_tags
 from cchc_analysis.schema import COLUMN_LABELS_VI, SYNTHETIC_NOTE_VI
-
-_CODE_SPAN = re.compile(r"(`[^`\n]*`)")
 
 
 class Markdown:
     """Markdown text that a notebook renders (``_repr_markdown_``).
 
-    The sentences quote data (file names, unit names, labels of reported figures); Markdown passes raw HTML
-    through, so ``<`` and ``&`` are escaped when rendered: a name like ``<script>`` shows as text. No sentence
-    here uses HTML on purpose (``>`` stays: it starts a quote block).
+    The sentences quote data (file names, unit names, fields, officers, labels of reported figures): every such
+    text enters through :func:`cchc_analysis.markup.md_text` where the sentence is assembled, so it shows as its
+    characters and never as markup. As a last guard a raw ``<`` is rendered as ``&lt;`` (no sentence here uses
+    HTML on purpose; ``>`` stays: it starts a quote block).
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
 
     def _repr_markdown_(self) -> str:
-        # Code spans are shown verbatim by Markdown itself: escape only outside them.
-        parts = _CODE_SPAN.split(self.text)
-        return "".join(
-            part if i % 2 else part.replace("&", "&amp;").replace("<", "&lt;") for i, part in enumerate(parts)
-        )
+        return no_raw_tags(self.text)
 
     def __str__(self) -> str:
         return self.text
@@ -99,14 +93,15 @@ class WarningBox:
         self.lines = [str(line) for line in lines]
 
     def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self.lines)
+        items = "".join(f"<li>{html_text(line)}</li>" for line in self.lines)
         return (
-            f'<div class="cchc-warning" role="alert"><p><strong>{html.escape(self.title)}</strong></p>'
+            f'<div class="cchc-warning" role="alert"><p><strong>{html_text(self.title)}</strong></p>'
             f"<ul>{items}</ul></div>"
         )
 
     def _repr_markdown_(self) -> str:
-        return str(Markdown(str(self)))
+        lines = "\n".join(f"> - {md_text(line, limit=None)}" for line in self.lines)
+        return no_raw_tags(f"> **{md_text(self.title)}**\n>\n" + lines)
 
     def __str__(self) -> str:
         return f"> **{self.title}**\n>\n" + "\n".join(f"> - {line}" for line in self.lines)
@@ -133,7 +128,7 @@ def data_source(load, *, what: str = "Dữ liệu hồ sơ") -> Markdown:
     """Where the numbers come from: file, rows used, and «Dữ liệu mô phỏng» when synthetic."""
     a = load.accounting
     text = (
-        f"**{what}:** tệp `{load.source.name}` — {fmt_int(a.read)} dòng hồ sơ, đưa vào tính toán "
+        f"**{what}:** tệp «{md_text(load.source.name)}» — {fmt_int(a.read)} dòng hồ sơ, đưa vào tính toán "
         f"{fmt_int(a.loaded)}, loại trừ {fmt_int(a.excluded)}, bị từ chối do lỗi dữ liệu {fmt_int(a.rejected)}."
     )
     if load.synthetic:
@@ -160,12 +155,12 @@ def omitted(d, kind: str) -> Markdown | None:
     """The line saying why section ``kind`` (``ranking``, ``targets``, ``findings``, ``notice``) is left out, or
     None when the section is shown (``d``: QuarterData or InspectionData)."""
     text = getattr(d, "omitted", {}).get(kind)
-    return Markdown(text) if text else None
+    return Markdown(md_text(text, limit=None)) if text else None
 
 
 def unit_heading(unit: str | None) -> str:
     """« — Xã Tân Lập» after a title, or nothing when the file names no unit."""
-    return f" — {unit}" if unit else ""
+    return f" — {md_text(unit)}" if unit else ""
 
 
 def quarter_title(q) -> Markdown:
@@ -230,7 +225,7 @@ def quarter_highlights(q) -> Markdown:
         )
         lines.append(f"Tiếp nhận trực tuyến {fmt_pct(r['online_rate'])}; trực tuyến toàn trình {full}.")
     for _, t in (q.progress if q.progress is not None else pd.DataFrame(columns=["status"])).iterrows():
-        lines.append(str(t["status"]))
+        lines.append(md_text(t["status"], limit=None))
     return Markdown(_bullets(lines))
 
 
@@ -241,7 +236,7 @@ def comparison_note(q) -> Markdown:
             "không có tệp kỳ trước (tham số `previous_dossiers`)."
         )
     return Markdown(
-        f"Số liệu {q.previous.label_vi} lấy từ {q.previous_source}, tính theo cùng định nghĩa "
+        f"Số liệu {q.previous.label_vi} lấy từ {md_text(q.previous_source)}, tính theo cùng định nghĩa "
         "(Biểu số 06/VPCP/KSTT)."
     )
 
@@ -249,20 +244,20 @@ def comparison_note(q) -> Markdown:
 def rank_summary(trend: pd.DataFrame | None, omitted_text: str | None = None) -> Markdown:
     """The latest rank and its change, or why there is none (``omitted_text``: no ranking file of the unit)."""
     if omitted_text:
-        return Markdown(omitted_text)
+        return Markdown(md_text(omitted_text, limit=None))
     if trend is None or trend.empty:
         return Markdown("Chưa có số liệu xếp hạng theo Bộ chỉ số 766 cho kỳ này.")
-    lines = [str(d) for d in trend["description"]]
+    lines = [md_text(d, limit=None) for d in trend["description"]]
     return Markdown(_bullets(lines))
 
 
 def targets_summary(progress: pd.DataFrame | None, omitted_text: str | None = None) -> Markdown:
     """One bullet per target, or why there is none (``omitted_text``: no targets file of the unit)."""
     if progress is None:
-        return Markdown(omitted_text or "Không có tệp mục tiêu.")
+        return Markdown(md_text(omitted_text, limit=None) if omitted_text else "Không có tệp mục tiêu.")
     if progress.empty:
         return Markdown("Không có mục tiêu nào trong tệp mục tiêu.")
-    return Markdown(_bullets(str(s) for s in progress["status"]))
+    return Markdown(_bullets(md_text(s, limit=None) for s in progress["status"]))
 
 
 def exploration_title(e) -> Markdown:
@@ -294,7 +289,7 @@ def unit_standing(league: pd.DataFrame, unit: object = None, metric: str = "on_t
     if league is None or league.empty or "unit" not in league:
         return Markdown("Không có đơn vị nào để so sánh.")
     values = pd.to_numeric(league[metric], errors="coerce").dropna()
-    names = ", ".join(str(u) for u in league["unit"])
+    names = ", ".join(md_text(u) for u in league["unit"])
     lines = [f"Có {fmt_int(len(league))} đơn vị: {names}."]
     if len(values):
         q1, median, q3 = (values.quantile(q) for q in (0.25, 0.5, 0.75))
@@ -305,15 +300,15 @@ def unit_standing(league: pd.DataFrame, unit: object = None, metric: str = "on_t
     if unit is not None and str(unit).strip():
         chosen = find_unit(list(league["unit"]), unit)
         if chosen is None:
-            lines.append(f"Không tìm thấy đơn vị «{str(unit).strip()}» trong dữ liệu.")
+            lines.append(f"Không tìm thấy đơn vị «{md_text(unit)}» trong dữ liệu.")
         else:
             row = league[league["unit"] == chosen].iloc[0]
             if pd.isna(row["rank"]):
-                lines.append(f"{chosen}: không tính được {label(metric).lower()}.")
+                lines.append(f"{md_text(chosen)}: không tính được {label(metric).lower()}.")
             else:
                 lines.append(
-                    f"**{chosen}** đứng thứ {int(row['rank'])}/{fmt_int(values.size)} với "
-                    f"{fmt_pct(row[metric], 2)} ({row['quartile']})."
+                    f"**{md_text(chosen)}** đứng thứ {int(row['rank'])}/{fmt_int(values.size)} với "
+                    f"{fmt_pct(row[metric], 2)} ({md_text(row['quartile'])})."
                 )
     return Markdown(" ".join(lines))
 
@@ -327,7 +322,7 @@ def inspection_title(d) -> Markdown:
     from cchc_analysis.briefing_data import unit_label
 
     p = d.period
-    who = f"**Trung tâm Phục vụ hành chính công {unit_label(d.unit)}** — s" if d.unit else "S"
+    who = f"**Trung tâm Phục vụ hành chính công {md_text(unit_label(d.unit))}** — s" if d.unit else "S"
     return Markdown(
         f"# Kết luận kiểm tra công vụ, cải cách hành chính năm {p.end.year}{unit_heading(d.unit)}\n\n"
         f"{who}ố liệu giải quyết thủ tục hành chính từ ngày {fmt_date(p.start)} đến ngày {fmt_date(p.end)}."
@@ -340,11 +335,11 @@ def inspection_context(d) -> Markdown:
 
     if d.figures is None:
         return Markdown(
-            str(omitted(d, "notice"))
+            md_text(getattr(d, "omitted", {}).get("notice") or "", limit=None)
             + " Báo cáo tính các tỷ lệ giải quyết thủ tục hành chính từ dữ liệu hồ sơ theo Biểu số 06/VPCP/KSTT."
         )
     return Markdown(
-        f"Đoàn kiểm tra công vụ, cải cách hành chính của UBND {unit_label(d.unit)} đã kiểm tra trực tiếp Trung "
+        f"Đoàn kiểm tra công vụ, cải cách hành chính của UBND {md_text(unit_label(d.unit))} đã kiểm tra trực tiếp Trung "
         "tâm Phục vụ hành chính công (PVHCC) và ban hành Thông báo kết luận. Thông báo ghi nhận kết quả giải "
         "quyết thủ tục hành chính (TTHC), chỉ ra các tồn tại, hạn chế và giao yêu cầu khắc phục có thời hạn.\n\n"
         "Báo cáo này làm ba việc: **tính lại mọi con số của Thông báo từ dữ liệu hồ sơ** và đặt cạnh con số in "
@@ -399,7 +394,10 @@ def legal_basis(frame: pd.DataFrame | None) -> Markdown | None:
     for _, row in frame.iterrows():
         issued = str(row.get("issued") or "").strip()
         when = f" ngày {fmt_date(pd.Timestamp(issued).date())}" if issued else ""
-        lines.append(f"*{row['role']}:* {row['document']}{when} của {row['issuer']} — {row['subject']}.")
+        lines.append(
+            f"*{md_text(row['role'])}:* {md_text(row['document'])}{when} của {md_text(row['issuer'])} — "
+            f"{md_text(row['subject'], limit=None)}."
+        )
     return Markdown(_bullets(lines))
 
 
@@ -413,7 +411,7 @@ def reconciliation_summary(
         f"Đối chiếu {fmt_int(len(checks))} phép kiểm tra: {fmt_int(counts.get('OK', 0))} khớp, "
         f"{fmt_int(counts.get('WARNING', 0))} cần làm rõ, {fmt_int(counts.get('ERROR', 0))} sai lệch."
     )
-    lines = [str(t) for t in explanations["text"]] if len(explanations) else []
+    lines = [md_text(t, limit=None) for t in explanations["text"]] if len(explanations) else []
     if lines and synthetic:
         lines = [f"*{SYNTHETIC_NOTE_VI}:* {line}" for line in lines]
     return Markdown(head + ("\n\n" + _bullets(lines) if lines else ""))
@@ -427,8 +425,8 @@ def rank_fall(trend: pd.DataFrame | None, omitted_text: str | None = None) -> Ma
     days = (pd.Timestamp(last["date"]) - pd.Timestamp(first["date"])).days
     text = (
         f"Từ ngày {fmt_date(first['date'])} đến ngày {fmt_date(last['date'])} ({fmt_int(days)} ngày), "
-        f"{last['unit']} chuyển từ hạng **{fmt_int(first['rank'])}/{fmt_int(first['n_units'])}** xuống hạng "
-        f"**{fmt_int(last['rank'])}/{fmt_int(last['n_units'])}**: {last['direction_first']}. "
+        f"{md_text(last['unit'])} chuyển từ hạng **{fmt_int(first['rank'])}/{fmt_int(first['n_units'])}** xuống "
+        f"hạng **{fmt_int(last['rank'])}/{fmt_int(last['n_units'])}**: {md_text(last['direction_first'])}. "
         f"Đơn vị đứng trên {fmt_pct(first['percentile'], 0)} số đơn vị lúc đầu và "
         f"{fmt_pct(last['percentile'], 0)} lúc sau. Thứ hạng là số lũy kế từ đầu năm và thay đổi hằng ngày."
     )
@@ -440,7 +438,7 @@ def what_if_summary(result: dict | None, trend: pd.DataFrame | None = None) -> M
     target to ask about."""
     if result is None:
         return None
-    text = str(result["message"])
+    text = md_text(result["message"], limit=None)
     if pd.isna(result.get("rank_after")):
         text += (
             " Chưa ước tính được thứ hạng mới vì chưa có tổng điểm của các đơn vị khác trong tỉnh; "

@@ -15,6 +15,7 @@ import pandas as pd
 from cchc_analysis import officers as off
 from cchc_analysis import returns as ret
 from cchc_analysis.formatting import fmt_int, fmt_number, fmt_pct
+from cchc_analysis.markup import md_text
 from cchc_analysis.narrative import Markdown, absent_section
 from cchc_analysis.periods import Period
 from cchc_analysis.report_tables import Table, table
@@ -55,14 +56,14 @@ def officers_summary(dossiers: pd.DataFrame, period: Period) -> Markdown:
     if len(support):
         names = sorted({str(o) for o in support["officer"].dropna()})
         lines.append(
-            f"Cần hỗ trợ, kèm cặp: {fmt_int(len(names))} cán bộ ({', '.join(names)}) — có hồ sơ quá hạn, phản ánh, "
+            f"Cần hỗ trợ, kèm cặp: {fmt_int(len(names))} cán bộ ({', '.join(md_text(n) for n in names)}) — có hồ sơ quá hạn, phản ánh, "
             "tỷ lệ hài lòng dưới 80 % hoặc xếp loại dưới «Hoàn thành tốt nhiệm vụ» trong ít nhất một tháng."
         )
     else:
         lines.append("Không cán bộ nào có hồ sơ quá hạn, phản ánh hay tỷ lệ hài lòng dưới 80 % trong kỳ.")
     note = off.missing_note(months)
     if note:
-        lines.append(note)
+        lines.append(md_text(note, limit=None))
     return Markdown("\n\n".join(lines))
 
 
@@ -93,10 +94,14 @@ def turnover_summary(dossiers: pd.DataFrame, period: Period) -> Markdown:
     lines = []
     for month, names in turnover.attrs["started"].items():
         if names:
-            lines.append(f"Tháng {_month_vi(month)}: bắt đầu xử lý hồ sơ — {', '.join(names)}.")
+            lines.append(
+                f"Tháng {_month_vi(month)}: bắt đầu xử lý hồ sơ — {', '.join(md_text(n) for n in names)}."
+            )
     for month, names in turnover.attrs["stopped"].items():
         if names:
-            lines.append(f"Tháng {_month_vi(month)}: không còn xử lý hồ sơ — {', '.join(names)}.")
+            lines.append(
+                f"Tháng {_month_vi(month)}: không còn xử lý hồ sơ — {', '.join(md_text(n) for n in names)}."
+            )
     if not lines:
         lines.append("Không có thay đổi cán bộ xử lý hồ sơ trong kỳ (theo tháng tiếp nhận).")
     quality = off.newcomer_quality(dossiers, period)
@@ -233,13 +238,13 @@ def delays_summary(
         rows = by_system[(by_system["step"] == step) & (by_system["delayed"] > 0)]
         rows = rows.sort_values("delayed_rate", ascending=False, kind="stable")
         if not len(rows):
-            lines.append(f"{step}: không có hồ sơ chậm.")
+            lines.append(f"{md_text(step)}: không có hồ sơ chậm.")
             continue
         worst = "; ".join(
-            f"{r.system} {fmt_int(r.delayed)}/{fmt_int(r.resolved)} ({fmt_pct(r.delayed_rate)})"
+            f"{md_text(r.system)} {fmt_int(r.delayed)}/{fmt_int(r.resolved)} ({fmt_pct(r.delayed_rate)})"
             for r in rows.head(3).itertuples()
         )
-        lines.append(f"{step} — hồ sơ chậm tập trung ở: {worst}.")
+        lines.append(f"{md_text(step)} — hồ sơ chậm tập trung ở: {worst}.")
     if "synced_at" not in dossiers.columns:
         lines.append(str(absent_section("synced_at")))
     by = delays.attrs.get("by")

@@ -14,6 +14,7 @@ import pandas as pd
 from cchc_analysis.charts import short_unit
 from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
+from cchc_analysis.markup import md_text
 from cchc_analysis.narrative import Markdown
 from cchc_analysis.ranking import (
     GROUP_SCORE_PREFIX,
@@ -124,7 +125,7 @@ def source_note(r: RankingBriefing) -> Markdown:
         else ""
     )
     return Markdown(
-        f"**Số liệu thật.** Nguồn: {SOURCE_VI}. Tệp `{r.source.name}`: {fmt_int(r.n_units)} đơn vị, "
+        f"**Số liệu thật.** Nguồn: {SOURCE_VI}. Tệp «{md_text(r.source.name)}»: {fmt_int(r.n_units)} đơn vị, "
         f"{fmt_int(r.trend['date'].nunique())} lần chốt số liệu từ {fmt_date(r.first)} đến {fmt_date(r.last)}. "
         f"Điểm do Cổng công bố, làm tròn 2 chữ số thập phân.{skipped} Báo cáo này không dùng dữ liệu mô phỏng."
     )
@@ -143,10 +144,10 @@ def rank_summary(r: RankingBriefing) -> Markdown:
     )
     score_move = float(last["total_score"]) - float(first["total_score"])
     return Markdown(
-        f"**{short_unit(r.unit)}** đứng **hạng {fmt_int(last['rank'])}/{fmt_int(last['n_units'])}** ngày "
+        f"**{md_text(short_unit(r.unit))}** đứng **hạng {fmt_int(last['rank'])}/{fmt_int(last['n_units'])}** ngày "
         f"{fmt_date(last['date'])} với {fmt_number(last['total_score'], 2)} điểm. Trong kỳ, đơn vị {move}; tổng "
         f"điểm {'tăng' if score_move >= 0 else 'giảm'} {fmt_number(abs(score_move), 2)} điểm "
-        f"(từ {fmt_number(first['total_score'], 2)}). {r.takes['advice']}"
+        f"(từ {fmt_number(first['total_score'], 2)}). {md_text(r.takes['advice'], limit=None)}"
     )
 
 
@@ -154,7 +155,7 @@ def profile_summary(r: RankingBriefing) -> Markdown:
     """The unit's group profile against the median unit, strongest and weakest group named."""
     p = r.profile.assign(share=r.profile["unit"] / r.profile["max_points"])
     lines = [
-        f"- {g.group}: {fmt_number(g.unit, 2)}/{fmt_number(g.max_points, 0)} điểm ({fmt_pct(g.share, 0)}), "
+        f"- {md_text(g.group)}: {fmt_number(g.unit, 2)}/{fmt_number(g.max_points, 0)} điểm ({fmt_pct(g.share, 0)}), "
         f"trung vị {fmt_number(g.median, 2)}, cao nhất {fmt_number(g.best, 2)}; "
         + (
             f"hơn trung vị {fmt_number(g.gap_to_median, 2)}"
@@ -168,11 +169,11 @@ def profile_summary(r: RankingBriefing) -> Markdown:
     weakest = p.sort_values("share").iloc[0]
     room = p.assign(room=p["max_points"] - p["unit"]).sort_values("room", ascending=False).iloc[0]
     return Markdown(
-        f"Điểm theo nhóm của {short_unit(r.unit)} ngày {fmt_date(r.last)}, so với trung vị "
+        f"Điểm theo nhóm của {md_text(short_unit(r.unit))} ngày {fmt_date(r.last)}, so với trung vị "
         f"{fmt_int(r.n_units)} đơn vị:\n\n"
         + "\n".join(lines)
-        + f"\n\nNhóm đạt tỷ lệ điểm thấp nhất là «{weakest['group']}» ({fmt_pct(weakest['share'], 0)} số điểm tối "
-        f"đa); nhóm còn nhiều điểm chưa đạt nhất là «{room['group']}» ({fmt_number(room['room'], 2)} điểm)."
+        + f"\n\nNhóm đạt tỷ lệ điểm thấp nhất là «{md_text(weakest['group'])}» ({fmt_pct(weakest['share'], 0)} số điểm tối "
+        f"đa); nhóm còn nhiều điểm chưa đạt nhất là «{md_text(room['group'])}» ({fmt_number(room['room'], 2)} điểm)."
     )
 
 
@@ -183,17 +184,21 @@ def league_view(r: RankingBriefing, top: int | None = None) -> pd.DataFrame:
     def change(v: object) -> str:
         return "–" if pd.isna(v) else f"+{fmt_int(v)}" if v > 0 else fmt_int(v) if v < 0 else "0"
 
-    return pd.DataFrame(
-        {
-            "Hạng": [fmt_int(v) for v in t["rank"]],
-            "Đơn vị": [("▶ " if u == r.unit else "") + short_unit(u) for u in t["unit"]],
-            "Tổng điểm": [fmt_number(v, 2) for v in t["total_score"]],
-            "So với lần trước": [change(v) for v in t["change_prev"]],
-            f"So với {fmt_date(r.first)}": [change(v) for v in t["change_first"]],
-            "Hạng cao nhất": [fmt_int(v) for v in t["best_rank"]],
-            "Hạng thấp nhất": [fmt_int(v) for v in t["worst_rank"]],
-        }
-    ).style.hide(axis="index")
+    return (
+        pd.DataFrame(
+            {
+                "Hạng": [fmt_int(v) for v in t["rank"]],
+                "Đơn vị": [("▶ " if u == r.unit else "") + short_unit(u) for u in t["unit"]],
+                "Tổng điểm": [fmt_number(v, 2) for v in t["total_score"]],
+                "So với lần trước": [change(v) for v in t["change_prev"]],
+                f"So với {fmt_date(r.first)}": [change(v) for v in t["change_first"]],
+                "Hạng cao nhất": [fmt_int(v) for v in t["best_rank"]],
+                "Hạng thấp nhất": [fmt_int(v) for v in t["worst_rank"]],
+            }
+        )
+        .style.hide(axis="index")
+        .format(escape="html")
+    )  # unit names come from a file
 
 
 def province_context(
@@ -225,7 +230,7 @@ def province_context(
     )
     return Markdown(
         f"**Đặt cạnh thứ hạng của thành phố.** Trong các xã, phường, đặc khu của thành phố, xã đi từ {commune}. "
-        f"Trong {fmt_int(r.n_units)} tỉnh, thành phố cả nước, **{short_unit(r.unit)}** đứng {province} "
+        f"Trong {fmt_int(r.n_units)} tỉnh, thành phố cả nước, **{md_text(short_unit(r.unit))}** đứng {province} "
         f"({fmt_date(r.first)}–{fmt_date(r.last)}; số liệu thật của Cổng Dịch vụ công quốc gia, xem sổ tay "
         "04_xep_hang_766). Hai thứ hạng thuộc hai bảng xếp hạng khác nhau, ở hai thời điểm khác nhau, nên chỉ đặt "
         "cạnh nhau để tham khảo, không so sánh trực tiếp."
@@ -256,18 +261,26 @@ def takes_table(r: RankingBriefing) -> pd.DataFrame:
         if head["points_to_top"]
         else f"Nhóm {fmt_int(head['top'])} đứng đầu"
     )
-    return pd.DataFrame(
-        {
-            "Nhóm": [
-                n + (" (ngưỡng suy luận)" if inf else "")
-                for n, inf in zip(g["group_name"], g["threshold_inferred"], strict=True)
-            ],
-            "Điểm": [
-                f"{fmt_number(s, 2)}/{fmt_number(m, 0)}"
-                for s, m in zip(g["score"], g["max_points"], strict=True)
-            ],
-            "Còn chưa đạt": [fmt_number(v, 2) for v in g["headroom"]],
-            next_label: [rise(v) if head["points_to_next"] else "đang đứng đầu" for v in g["rate_rise_next"]],
-            top_label: [rise(v) if head["points_to_top"] else "đã ở trong nhóm" for v in g["rate_rise_top"]],
-        }
-    ).style.hide(axis="index")
+    return (
+        pd.DataFrame(
+            {
+                "Nhóm": [
+                    n + (" (ngưỡng suy luận)" if inf else "")
+                    for n, inf in zip(g["group_name"], g["threshold_inferred"], strict=True)
+                ],
+                "Điểm": [
+                    f"{fmt_number(s, 2)}/{fmt_number(m, 0)}"
+                    for s, m in zip(g["score"], g["max_points"], strict=True)
+                ],
+                "Còn chưa đạt": [fmt_number(v, 2) for v in g["headroom"]],
+                next_label: [
+                    rise(v) if head["points_to_next"] else "đang đứng đầu" for v in g["rate_rise_next"]
+                ],
+                top_label: [
+                    rise(v) if head["points_to_top"] else "đã ở trong nhóm" for v in g["rate_rise_top"]
+                ],
+            }
+        )
+        .style.hide(axis="index")
+        .format(escape="html")
+    )

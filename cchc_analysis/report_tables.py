@@ -9,7 +9,6 @@ Nothing here computes a rate: the numbers come from :mod:`cchc_analysis.rates`, 
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cchc_analysis.formatting import MISSING, fmt_date, fmt_int, fmt_number, fmt_pct, fmt_pp
+from cchc_analysis.markup import html_text
 from cchc_analysis.rates import IDENTITIES, RATE_DEFINITIONS
 from cchc_analysis.schema import COLUMN_LABELS_VI, SYNTHETIC_NOTE_VI, label
 
@@ -68,7 +68,7 @@ class Table:
     row_classes: list[str] | None = None
 
     def _repr_html_(self) -> str:
-        esc = html.escape
+        esc = html_text  # the one escape of data in HTML (cchc_analysis.markup)
         parts = ['<table class="cchc-table">']
         if self.caption or self.synthetic:
             caption = esc(self.caption or "")
@@ -278,7 +278,12 @@ def timeliness_table(
     with_rates = add_rates(rows[numbers].astype("Int64"))
     shown = pd.DataFrame()
     for c in columns:
-        shown[label(c)] = ["Tổng cộng" if v == "Tổng cộng" else _group_value(v, c) for v in rows[c].tolist()]
+        shown[label(c)] = [
+            "Tổng cộng"
+            if isinstance(v, str) and v == "Tổng cộng"
+            else _group_value(v, c)  # NA: a group without a name
+            for v in rows[c].tolist()
+        ]
     for c in numbers:
         shown[_SHORT_HEADERS.get(c, label(c))] = [fmt_int(v) for v in rows[c]]
     for c in extra:

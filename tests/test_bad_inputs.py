@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -98,6 +99,9 @@ def test_validate(path: Path, expected: dict, tmp_path: Path, capsys) -> None:
     assert all(len(r["value"]) <= 200 for r in records)
     for text in expected.get("absent_from_output", []):
         assert text not in out and text not in rejects.read_text(encoding="utf-8-sig")
+    notes = " ".join(document.get("notes", []))
+    for text in expected.get("notes_contain", []):  # e.g. ids that Excel rounded: said, with examples
+        assert text in notes, notes
 
 
 @pytest.mark.parametrize(("path", "expected"), CASES, ids=IDS)
@@ -312,3 +316,66 @@ def test_a_console_without_vietnamese_letters_is_no_crash(encoding: str) -> None
         )
         assert done.returncode in (0, 2), done.stderr
         assert b"Traceback" not in done.stderr and b"UnicodeEncodeError" not in done.stderr
+
+
+# --- a mixed folder of hostile files (issue 16) -------------------------------------------------------------------
+HOSTILE_FOLDER = [
+    "hostile_markup_cells.csv",
+    "hostile_name_``[x](javascript;alert(1))``_$x$_{{y}}_#h.csv",
+    "ids_fullwidth_lookalike.csv",
+    "ids_excel_rounded.csv",
+    "enc_tcvn3_abc.csv",
+    "enc_vni_windows.csv",
+    "enc_tcvn3_cells.xlsx",
+    "cover_sheet_first.xlsx",
+]
+
+
+@pytest.mark.parametrize("with_legacy", [True, False], ids=["with-legacy-files", "readable-only"])
+def test_a_mixed_folder_of_hostile_files_is_exit_0_or_2_quickly(with_legacy: bool, tmp_path: Path) -> None:
+    """Every command on a folder of hostile files: exit 0 or 2, never a traceback, within a minute each."""
+    import shutil
+    import time
+
+    folder = tmp_path / "ho_so"
+    folder.mkdir()
+    for name in HOSTILE_FOLDER:
+        expected = json.loads(
+            (CORPUS / f"{name.rsplit('.', 1)[0]}.expected.json").read_text(encoding="utf-8")
+        )
+        if with_legacy or expected["exit"] == 0:
+            shutil.copy(CORPUS / name, folder / name)
+    (folder / "``<img src=x onerror=alert(1)>``.csv").write_bytes(
+        (CORPUS / "hostile_markup_cells.csv").read_bytes()
+    )
+    out = tmp_path / "out"
+    commands = [
+        ["validate", folder],
+        ["kpis", folder, "--period", "2026", "--format", "json"],
+        ["bieu06", folder, "--period", "2026-Q2", "-o", out / "bieu06.xlsx"],
+        ["briefing", "--dossiers", folder, "--period", "2026-Q2", "--out", out],
+    ]
+    codes = []
+    for command in commands:
+        started = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "cchc_analysis", *map(str, command)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+            cwd=REPO,
+            env={**os.environ, "CCHC_BROWSER": "none"},
+        )
+        assert time.monotonic() - started < 60, command
+        assert done.returncode in (0, 2), (command, done.stderr)
+        assert "Traceback" not in done.stderr and "panicked" not in done.stderr, done.stderr
+        if done.returncode == 2:
+            assert len([line for line in done.stderr.splitlines() if " | " in line]) == 1, done.stderr
+        codes.append(done.returncode)
+    if with_legacy:  # a file the folder cannot read stops it with its own message
+        assert codes == [2, 2, 2, 2]
+    else:
+        assert codes == [0, 0, 0, 0]
+        page = (out / "2026-Q2" / "briefing.html").read_text(encoding="utf-8")
+        assert "<img src=x" not in page and "<script>alert" not in page and "onerror=alert(1)>" not in page

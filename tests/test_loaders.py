@@ -926,17 +926,19 @@ def test_duplicate_ids_keep_the_first_valid_occurrence(tmp_path: Path) -> None:
         ["A", "bad", "10/04/2026", ""],  # rejected for its date: does not claim the id
         ["A", "01/04/2026", "10/04/2026", ""],
         ["A", "02/04/2026", "10/04/2026", ""],
-        ["a", "02/04/2026", "10/04/2026", ""],  # ids are compared exactly
+        ["a", "02/04/2026", "10/04/2026", ""],  # ids are compared case folded (issue 16): «a» is «A»
         [" A ", "02/04/2026", "10/04/2026", ""],
     ]
     result = load(write_csv(tmp_path, rows))
-    assert result.dossiers["dossier_id"].tolist() == ["A", "a"]
+    assert result.dossiers["dossier_id"].tolist() == ["A"]
     assert result.dossiers["received_at"].iloc[0] == pd.Timestamp("2026-04-01")
     assert result.rejects[["row", "reason_code"]].values.tolist() == [
         [2, "bad_date"],
         [4, "duplicate_id"],
+        [5, "duplicate_id"],
         [6, "duplicate_id"],
     ]
+    assert result.rejects["value"].tolist()[2] == "a"  # the id shown is the one in the file
     assert result.rejects["reason"].iloc[1] == "Mã hồ sơ trùng với dòng 3"
 
 

@@ -184,15 +184,21 @@ def test_every_file_write_goes_through_outputs() -> None:
 def test_narrative_markdown_shows_data_text_as_text() -> None:
     from nbconvert.filters.markdown import markdown2html
 
+    from cchc_analysis.markup import md_text
     from cchc_analysis.narrative import Markdown
 
-    text = "**Tệp** `<b>x</b>.csv` — đơn vị <script>alert(1)</script> & cộng sự\n\n> **Dữ liệu mô phỏng.**"
+    name, unit = "``<b>x</b>``.csv", "<script>alert(1)</script> & cộng sự"
+    text = f"**Tệp** «{md_text(name)}» — đơn vị {md_text(unit)}\n\n> **Dữ liệu mô phỏng.**"
     html = markdown2html(Markdown(text)._repr_markdown_())
-    assert "<script" not in html and "<b>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<code>&lt;b&gt;x&lt;/b&gt;.csv</code>" in html  # a code span is escaped once, not twice
+    assert "<script" not in html and "<b>" not in html and "<code>" not in html
+    assert (
+        "«``&lt;b&gt;x&lt;/b&gt;``.csv»" in html
+        and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; cộng sự" in html
+    )
     assert "<blockquote>" in html and "<strong>Dữ liệu mô phỏng.</strong>" in html
     assert str(Markdown(text)) == text  # the Markdown source itself is unchanged
+    # a data text that skipped md_text still makes no element (the last guard): it shows escaped
+    assert "<b>" not in markdown2html(Markdown("`<b>x</b>` <b>y</b>")._repr_markdown_())
 
 
 def test_input_errors_are_always_one_line() -> None:

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cchc_analysis import schema
-from cchc_analysis.dossier_ids import KnownIds, id_hashes, repeated_positions
+from cchc_analysis.dossier_ids import KnownIds, id_hashes, id_keys, repeated_positions
 from cchc_analysis.errors import InputError
 from cchc_analysis.loaders.accounting import LoadResult, RowAccounting, _display_value, _reason, _record_frame
 from cchc_analysis.loaders.cleaning import _blank_mask, _clean_text, fold
@@ -26,6 +26,7 @@ from cchc_analysis.loaders.dates import DATE_DTYPE, date_order_error
 from cchc_analysis.loaders.excel import _read_excel
 from cchc_analysis.loaders.footer import Footer, find_footer, stated_total_notes
 from cchc_analysis.loaders.headers import _plan_headers, using_headers
+from cchc_analysis.loaders.id_checks import rounded_ids_note
 from cchc_analysis.loaders.parquet import (
     PARQUET_PART_ROWS,
     PARQUET_WORKERS,
@@ -173,7 +174,8 @@ def _build(
     duplicate = np.zeros(n, dtype=bool)
     candidates = np.flatnonzero(~rejected & ~excluded)
     all_ids = converted["dossier_id"].values
-    ids = all_ids if len(candidates) == n else all_ids.take(pa.array(candidates, type=pa.int64()))
+    shown_ids = all_ids if len(candidates) == n else all_ids.take(pa.array(candidates, type=pa.int64()))
+    ids = id_keys(shown_ids)  # compared as NFKC, look-alike letters made Latin, case folded; shown as written
     hashes = id_hashes(ids)
     repeated = repeated_positions(hashes)
     if len(repeated):
@@ -537,11 +539,23 @@ def _load_file(
         notes=[
             *stated_total_notes(stated_total, accounting, excluded),
             *unknown_values_note(rejects, header_map),
+            *rounded_ids_note(_column(dossiers, "dossier_id"), _duplicate_values(rejects)),
         ],
         stated_total=stated_total,
         as_of=_title_as_of(raw.title_lines),
         unit_name=unit_name(dossiers, raw.title_lines, unit),
     )
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    return frame[name] if name in frame.columns else pd.Series([], dtype="string")
+
+
+def _duplicate_values(rejects: pd.DataFrame) -> pd.Series:
+    """The ids of the rows rejected as duplicates."""
+    if not len(rejects) or "reason_code" not in rejects.columns:
+        return pd.Series([], dtype="string")
+    return rejects.loc[rejects["reason_code"] == "duplicate_id", "value"]
 
 
 def load_dossiers_by_part(
@@ -701,7 +715,13 @@ def _load_parts(
     return replace(
         parts[0],
         rejects=rejects,
-        notes=unknown_values_note(rejects, parts[0].header_map),
+        notes=[
+            *unknown_values_note(rejects, parts[0].header_map),
+            *rounded_ids_note(
+                pd.concat([_column(r.dossiers, "dossier_id") for r in parts], ignore_index=True),
+                _duplicate_values(rejects),
+            ),
+        ],
         excluded=_concat_records([r.excluded for r in parts]),
         accounting=sum((r.accounting for r in parts), RowAccounting(0, 0, 0, 0)),
         sha256=digest,

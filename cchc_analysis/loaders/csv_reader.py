@@ -15,6 +15,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.loaders.headers import HEADER_SEARCH_ROWS, _is_column_number_row, _row_text, _scan_header
+from cchc_analysis.loaders.legacy import check_legacy_bytes
 from cchc_analysis.loaders.sniffing import _check_mojibake, _decode, _RawTable, _sniff, _wrong_kind
 
 _CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -168,6 +169,7 @@ def _read_csv(
     if found is None:
         assert best_error is not None
         _check_mojibake(text, path)
+        check_legacy_bytes(data, path)  # TCVN3 / VNI: name the table rather than the headers we expected
         raise best_error
     delim, head, plan, index = found
 

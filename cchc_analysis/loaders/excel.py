@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cchc_analysis.errors import InputError
+from cchc_analysis.errors import InputError, NotADossierExport
 from cchc_analysis.loaders.cleaning import fold
 from cchc_analysis.loaders.headers import (
     HEADER_SEARCH_ROWS,
@@ -19,6 +19,7 @@ from cchc_analysis.loaders.headers import (
     _is_column_number_row,
     _row_text,
 )
+from cchc_analysis.loaders.legacy import check_legacy_rows
 from cchc_analysis.loaders.sniffing import _RawTable, _sniff, _wrong_kind
 
 
@@ -63,8 +64,18 @@ def _read_excel(
     if progress is not None:
         progress(0, max(0, len(rows) - 1))
     if not any(any(_cell_header(v) for v in row) for row in rows[:HEADER_SEARCH_ROWS]):
+        if sheet is None and len(names) > 1:
+            _check_other_sheets(workbook, names, name, path)  # an empty (or picture-only) cover sheet
         raise InputError(f"Trang tính «{name}» trống", f"The sheet {name!r} is empty", file=path)
-    index, plan = _find_header(rows, path)
+    try:
+        index, plan = _find_header(rows, path)
+    except NotADossierExport:
+        check_legacy_rows(rows[:HEADER_SEARCH_ROWS], path)  # cells typed in TCVN3 (.VnTime) or VNI fonts
+        if sheet is None:
+            _check_other_sheets(
+                workbook, names, name, path
+            )  # a cover page first: name the sheet with the table
+        raise
     title_lines = [t for t in (_row_text(r) for r in rows[: index - plan.span + 1]) if t]
     first = index + 1
     if first < len(rows) and _is_column_number_row(rows[first]):
@@ -136,6 +147,54 @@ def _excel_rows_streamed(path: Path, name: str) -> list[list[object]]:
     finally:
         workbook.close()
     return rows
+
+
+def _head_rows(workbook: object, path: Path, name: str) -> list[list[object]]:
+    """The first rows of sheet ``name``, read cheaply: an xlsx sheet is streamed, never loaded whole."""
+    limit = HEADER_SEARCH_ROWS + 2
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        book = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return [list(r) for r in book[name].iter_rows(max_row=limit, values_only=True)]
+        finally:
+            book.close()
+    return workbook.get_sheet_by_name(name).to_python(nrows=limit)
+
+
+def _check_other_sheets(workbook: object, names: list[str], chosen: str, path: Path) -> None:
+    """The chosen (first) sheet has no header: raise an error naming the other sheets that have one.
+
+    A workbook often opens on a cover page («Bìa», a report's title and signatures) with the table on the next
+    sheet. The table is not read from another sheet silently (which sheet holds the figures is the user's call):
+    the message names the sheet(s) with a dossier header and the option that reads one. Sheets whose first rows
+    cannot be read are passed over.
+    """
+    found: list[tuple[str, int]] = []
+    for other in names:
+        if other == chosen:
+            continue
+        try:
+            head = _head_rows(workbook, path, other)
+            index, _ = _find_header(head, path)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # no header there, or a sheet calamine / openpyxl cannot read
+            continue
+        found.append((other, index + 1))
+    if not found:
+        return
+    listed = ", ".join(f"«{n}» (dòng tiêu đề {row})" for n, row in found)
+    listed_en = ", ".join(f"{n!r} (header row {row})" for n, row in found)
+    first = found[0][0]
+    raise InputError(
+        f"Trang tính «{chosen}» không có dòng tiêu đề hồ sơ; bảng hồ sơ nằm ở trang {listed}. Chạy lại với "
+        f'--sheet "{first}" (trong Python: sheet="{first}")',
+        f"The sheet {chosen!r} has no dossier header; the table is on the sheet {listed_en}. Run again with "
+        f'--sheet "{first}"',
+        file=path,
+    )
 
 
 def _choose_sheet(workbook: object, names: list[str], sheet: str | int | None, path: Path) -> str:

@@ -681,5 +681,163 @@ def write_readme(files: dict[str, tuple[bytes, dict]]) -> None:
     (HERE / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+# === Issue 16, helper E: hostile names, cover sheets, legacy encodings, look-alike and rounded ids ==============
+# (a section of its own, at the end: other sections are appended after it)
+
+
+def _legacy(text: str, encoding: str) -> bytes:
+    """``text`` in the legacy table ``encoding`` (TCVN3 / VNI) of ``cchc_analysis/reference/legacy_vietnamese.csv``."""
+    table = {}
+    with open(
+        HERE.parents[2] / "cchc_analysis" / "reference" / "legacy_vietnamese.csv", encoding="utf-8"
+    ) as fh:
+        for row in csv.DictReader(fh):
+            if row["encoding"] == encoding:
+                table.setdefault(row["char"], bytes.fromhex(row["bytes"]))
+    return b"".join(table.get(ch) or ch.encode("ascii") for ch in text)
+
+
+LEGACY_ROWS = [
+    [*H, "Lĩnh vực", "Trạng thái"],
+    ["HS-001", "02/04/2026", "10/04/2026", "08/04/2026", "Hộ tịch", "Đã trả kết quả"],
+    ["HS-002", "03/04/2026", "09/04/2026", "", "Chứng thực", "Đang giải quyết"],
+]
+add(
+    "enc_tcvn3_abc.csv",
+    _legacy(rows_text([["BÁO CÁO DANH SÁCH HỒ SƠ"], *LEGACY_ROWS]), "TCVN3"),
+    fails("TCVN3 (ABC)", "Unikey", "Công cụ chuyển mã", "legacy Vietnamese encoding TCVN3"),
+    "the old TCVN3 (ABC) encoding (fonts .VnTime): read as Windows-1258 the header shows as «M· hå s¬»",
+)
+add(
+    "enc_vni_windows.csv",
+    _legacy(rows_text(LEGACY_ROWS), "VNI"),
+    fails("VNI Windows", "Unikey", "legacy Vietnamese encoding VNI"),
+    "the old VNI Windows encoding (a letter then its accent bytes): the header shows as «Maõ hoà sô»",
+)
+
+
+def _vntime(ws) -> None:
+    from openpyxl.styles import Font
+
+    for row in ws.iter_rows():
+        for cell in row:
+            cell.font = Font(name=".VnTime")
+
+
+add(
+    "enc_tcvn3_cells.xlsx",
+    xlsx([[_legacy(v, "TCVN3").decode("cp1252") for v in row] for row in LEGACY_ROWS], edit=_vntime),
+    fails("TCVN3 (ABC)", "Unikey"),
+    "an xlsx whose cells were typed in TCVN3 with the .VnTime font: «M· hå s¬» in every header cell",
+)
+
+
+def _cover_sheet_workbook() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Bìa"
+    for line in ("ỦY BAN NHÂN DÂN XÃ MẪU", TITLE, "Quý II/2026", "", "Người lập biểu", "(ký, ghi rõ họ tên)"):
+        cover.append([line])
+    table = wb.create_sheet("Danh sách hồ sơ")
+    for row in ([TITLE], [], [*H, "Lĩnh vực"], *FIELD_ROWS):
+        table.append(row)
+    wb.properties.creator = "tests/data/bad/make_corpus.py"
+    wb.properties.created = wb.properties.modified = datetime(*ZIP_TIME)
+    raw = io.BytesIO()
+    archive = zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED)
+    ExcelWriter(wb, archive).save()
+    return fixed_zip(raw.getvalue())
+
+
+add(
+    "cover_sheet_first.xlsx",
+    _cover_sheet_workbook(),
+    fails("«Bìa» không có dòng tiêu đề", "«Danh sách hồ sơ» (dòng tiêu đề 3)", '--sheet "Danh sách hồ sơ"'),
+    "the first sheet is a cover page («Bìa»); the table is on the second sheet: the refusal names it and --sheet",
+)
+
+HOSTILE_CELLS = [
+    [*H, "Đơn vị", "Lĩnh vực", "Tên thủ tục", "Cán bộ xử lý", "Hệ thống", "Trạng thái"],
+    [
+        "HS-001",
+        "02/04/2026",
+        "10/04/2026",
+        "08/04/2026",
+        "Xã <img src=x onerror=alert(1)>",
+        "<script>alert('lĩnh vực')</script>",
+        "``<img src=x onerror=alert(2)>`` [bấm](javascript:alert(3))",
+        "</td></tr></table><b>cán bộ</b>",
+        "{{ 7*7 }} $x$ *đậm* _nghiêng_",
+        "10",
+    ],
+    [
+        "HS-002",
+        "03/04/2026",
+        "09/04/2026",
+        "",
+        "Xã <img src=x onerror=alert(1)>",
+        "Hộ tịch",
+        "# " + "dài " * 300,
+        "",
+        "",
+        "4",
+    ],
+    ["HS-003", "03/04/2026", "09/04/2026", "", "", "Hộ tịch", "", "", "", "Đang <b>treo</b>"],
+]
+add(
+    "hostile_markup_cells.csv",
+    rows_text([["UBND XÃ <script>alert('u')</script>"], *HOSTILE_CELLS]),
+    ok(3, 2, 0, 1, unknown_status=1),
+    "HTML, Markdown, template and math markup in the unit, field, procedure, officer, system and status cells and "
+    "in the title row: read as text (the briefing shows it as text, tests/test_markup_safety.py)",
+)
+add(
+    "hostile_name_``[x](javascript;alert(1))``_$x$_{{y}}_#h.csv",
+    rows_text([[*H, "Lĩnh vực"], *FIELD_ROWS]),
+    ok(3, 3),
+    "a file name with a code span, a link, math, template braces and a heading mark (names with < > are made by "
+    "the tests: Windows cannot hold them)",
+)
+add(
+    "ids_fullwidth_lookalike.csv",
+    rows_text(
+        [
+            H,
+            ["HS-001", "02/04/2026", "10/04/2026", ""],
+            ["ＨＳ－００１", "03/04/2026", "10/04/2026", ""],
+            ["НЅ-001", "03/04/2026", "10/04/2026", ""],
+            ["hs‐001", "03/04/2026", "10/04/2026", ""],
+            ["HS-002", "03/04/2026", "10/04/2026", ""],
+        ]
+    ),
+    ok(5, 2, 0, 3, duplicate_id=3),
+    "the same id full width (ＨＳ－００１), with Cyrillic Н and Ѕ, and in lower case with a Unicode hyphen: "
+    "duplicates of HS-001 once compared after NFKC, look-alike letters and case folding",
+)
+rounded = {
+    **ok(5, 4, 0, 1, duplicate_id=1),
+    "notes_contain": ["4 mã hồ sơ có vẻ đã bị Excel làm tròn", "«123456789012345000»", "1 dòng trong số đó"],
+}
+add(
+    "ids_excel_rounded.csv",
+    rows_text(
+        [
+            H,
+            ["123456789012345000", "02/04/2026", "10/04/2026", ""],
+            ["123456789012345000", "03/04/2026", "10/04/2026", ""],
+            ["123456789012346000", "03/04/2026", "10/04/2026", ""],
+            ["1.23457E+17", "03/04/2026", "10/04/2026", ""],
+            ["HS-005", "03/04/2026", "10/04/2026", ""],
+        ]
+    ),
+    rounded,
+    "18-digit ids that Excel rounded to 15 significant digits (two dossiers became one id) and one shown as "
+    "1.23457E+17: the duplicate is rejected and the notes say the ids look rounded, with examples",
+)
+
+
 if __name__ == "__main__":
     main()

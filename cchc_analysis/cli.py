@@ -170,6 +170,36 @@ def _period(args: argparse.Namespace, *, required: bool = False) -> Period | Non
     return None
 
 
+# --- the one masking path (cchc_analysis.privacy), imported when used ---------------------------------------------
+
+
+def _mask(text: str) -> str:
+    from cchc_analysis.privacy import mask_personal_text
+
+    return mask_personal_text(text)
+
+
+def _mask_json(document: object) -> object:
+    from cchc_analysis.privacy import mask_json
+
+    return mask_json(document)
+
+
+def _id_reason_codes() -> frozenset[str]:
+    from cchc_analysis.privacy import ID_REASON_CODES
+
+    return ID_REASON_CODES
+
+
+def _masked_report(report):
+    """A KPI report whose table (group keys: units named by title rows, fields …) went through the masking path."""
+    from dataclasses import replace
+
+    from cchc_analysis.privacy import mask_frame
+
+    return replace(report, table=mask_frame(report.table))
+
+
 def _progress(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -353,9 +383,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             .where(result.rejects.notna(), None)
             .to_dict(orient="records"),
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(json.dumps(_mask_json(document), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"Tệp: {result.source}")
+    print(f"Tệp: {_mask(str(result.source))}")
     if result.synthetic:
         print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
     footer = int((result.excluded["reason_code"] == "footer").sum())
@@ -381,7 +411,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         for r in shown.itertuples(index=False):
             value = "" if pd.isna(r.value) else str(r.value)  # pd.NA: `!=` would raise
-            column = "" if pd.isna(r.column) else str(r.column)
+            if r.reason_code not in _id_reason_codes():  # a dossier id is shown as it is
+                value = _mask(value)
+            column = "" if pd.isna(r.column) else _mask(str(r.column))
             print(f"  dòng {r.row} | {column} | «{value[:60]}» | {r.reason}")
         if args.rejects:
             print(f"\nDanh sách đầy đủ: {args.rejects}")
@@ -397,7 +429,7 @@ def _print_unknown_values(result) -> None:
         return
     print("\nGiá trị không nhận ra (cột | giá trị | số dòng):")
     for r in table.itertuples(index=False):
-        print(f"  {r.column} | «{r.value}» | {fmt_int(r.rows)}")
+        print(f"  {_mask(str(r.column))} | «{_mask(str(r.value))}» | {fmt_int(r.rows)}")
     print(
         f"Để nhận các giá trị này: thêm vào tệp {VOCABULARY_FILE_NAME} đặt cạnh tệp dữ liệu (hoặc một tệp dùng với "
         "--vocabulary TỆP) một dòng «kind,word,value,source» cho mỗi giá trị, ví dụ "
@@ -422,6 +454,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         progress=args.run_log,
         as_of=args.as_of,
     )
+    report = _masked_report(report)  # keys (units from title rows …) masked once
     for load in report.sources:
         _log_load(args, load)
     _warn_not_counted(args, report.accounting)
@@ -1027,16 +1060,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     _writable_streams()
     parser = build_parser()
     args: argparse.Namespace | None = None
+    own_text = False
     try:
         args = parser.parse_args(argv)
         if getattr(args, "handler", None) is None:
             parser.print_help()
             return EXIT_BAD_INPUT
+        if isinstance(getattr(args, "unit", None), str):  # printed in workbooks and briefings
+            args.unit = _mask(args.unit)
         _start_audit(args, argv)
         return args.handler(args)
     except InputError as exc:
         message = f"Lỗi dữ liệu đầu vào: {exc}"
         code = EXIT_BAD_INPUT
+        own_text = True
     except KeyboardInterrupt:
         message, code = "Đã dừng theo yêu cầu. | Interrupted.", 130
     except BrokenPipeError:
@@ -1055,6 +1092,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = EXIT_BUG
         if os.environ.get("CCHC_DEBUG"):
             traceback.print_exc()
+    if not own_text:  # an InputError masks its own text (and keeps a dossier id it quotes)
+        message = _mask(message)
     print(" ".join(message.split()), file=sys.stderr)  # one line, whatever the message holds
     _fail_audit(args, message, code)
     return code

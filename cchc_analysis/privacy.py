@@ -10,11 +10,13 @@ module does about them (the loaders call it, so every command, table, chart and 
   candidate names and this package could recompute the codes — set a key (kept secret, the same every quarter)
   where that matters. Values that already are codes (``"Công chức 01"``, ``"CB-07"``, a pseudonym) are kept.
   ``load_dossiers(..., officer_names=True)`` (``--officer-names``) keeps the names, for a unit's own use.
-- **Identifiers in free text**: a CMND/CCCD number (9 or 12 digits — any run of 9 or more digits), a phone number
-  (``0`` or ``+84`` then 9–10 digits, single spaces, dots or dashes allowed between digits) or an e-mail address
-  typed into a kept text column (procedure, field, unit, source system, officer, and unknown columns kept on
-  request) is replaced by ``[đã ẩn]``. The same applies to the cell values quoted in rejected-row records, except
-  the dossier code (a dossier code is no personal data, and it is what finds the row in the source system).
+- **Identifiers in free text**: a CMND/CCCD number or a phone number as people write them (groups, ``+84``,
+  ``0084``, ``(+84)``, landlines with area codes, full-width digits) or an e-mail address is replaced by
+  ``[đã ẩn]`` (:func:`mask_personal_text`; its rules and limits are in ``docs/assumptions.md``, «One masking path
+  for personal numbers»). It is the one masking path of every text that leaves the program: text columns at load
+  (:func:`mask_personal_array`), tables and JSON documents at the writers (:func:`mask_frame`, :func:`mask_json`),
+  xlsx cells, logs, run stamps and error messages. The dossier code is kept where ids are shown (a dossier code
+  is no personal data, and it is what finds the row in the source system).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -66,6 +69,10 @@ _CODE_AFTER = re.compile(r"[.\-_/]?[A-Za-z]+[0-9]")
 _CODE_BEFORE = re.compile(r"(?<![^\W\d_])[A-Z]{1,2}\Z")
 _THOUSANDS = re.compile(r"[1-9][0-9]{0,2}(?:(?P<sep>[., ])[0-9]{3})(?:(?P=sep)[0-9]{3})*")
 _COUNT = re.compile(r"[1-9][0-9]{0,2}(?:\.[0-9]{3})+")
+#: A hash written in hex (a file's SHA-256 in a log or run stamp): letters and digits, never a person's number.
+_HEX = re.compile(
+    r"(?<=SHA-256 )[0-9a-fA-F]{6,64}|(?<![0-9A-Za-z])(?=[0-9]*[a-fA-F])[0-9a-fA-F]{32,}(?![0-9A-Za-z])"
+)
 #: Least digits of anything masked (a 9-digit CMND): a text with fewer cannot hold a personal number.
 MIN_DIGITS = 9
 
@@ -138,9 +145,9 @@ def _kept_chain(norm: str, start: int, end: int, groups: list[re.Match[str]]) ->
 def _personal_spans(norm: str) -> list[tuple[int, int]]:
     """Spans of ``norm`` (a :func:`_normalised` text) that hold personal data."""
     spans = [m.span() for m in _EMAIL.finditer(norm)] if "@" in norm else []
-    work = (
-        _DATE.sub(lambda m: "#" * len(m.group()), norm) if "/" in norm or "." in norm or "-" in norm else norm
-    )
+    work = _DATE.sub(_blank, norm) if "/" in norm or "." in norm or "-" in norm else norm
+    if len(norm) >= 32 or "SHA-256 " in norm:
+        work = _HEX.sub(_blank, work)
     for chain in _CHAIN.finditer(work):
         groups = list(_GROUP.finditer(work, chain.start(), chain.end()))
         if sum(len(g.group()) for g in groups) < MIN_DIGITS:
@@ -225,6 +232,10 @@ def _cover_runs(digits: list[str], masked: list[bool], alone: list[bool]) -> Non
         i = j + 1
 
 
+def _blank(match: re.Match[str]) -> str:
+    return "#" * len(match.group())
+
+
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for a, b in sorted(spans):
@@ -302,6 +313,75 @@ def mask_personal_array(values: pa.Array) -> pa.Array:
     texts = dictionary.to_pylist()
     masked = [mask_personal_text(v) if h else v for v, h in zip(texts, hinted, strict=True)]
     return pc.take(pa.array(masked, type=pa.string()), encoded.indices)
+
+
+#: Reasons of rejected rows whose quoted value is the dossier id (no personal data: it finds the row).
+ID_REASON_CODES = frozenset({"blank_id", "duplicate_id", "duplicate_id_known"})
+#: Keys (columns, JSON keys) whose values are kept as they are: the dossier id, and hashes of files and code.
+KEPT_KEYS = frozenset({"dossier_id", "sha256", "git_commit"})
+
+
+def mask_value(value: object) -> object:
+    """:func:`mask_personal_text` of a string; anything else (a number, a date, None) as it is."""
+    return mask_personal_text(value) if isinstance(value, str) else value
+
+
+def _masked_series(values: pd.Series) -> pd.Series:
+    texts = values.dropna()
+    if texts.empty or not all(isinstance(v, str) for v in texts):
+        return values.map(mask_value)
+    masked = mask_personal_array(
+        pa.array(values.astype(object).where(values.notna(), None), type=pa.string())
+    )
+    return pd.Series(masked.to_pylist(), index=values.index, dtype=object).where(values.notna(), values)
+
+
+def mask_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every text cell and column name masked: what each table writer passes on.
+
+    Kept as they are: the columns of :data:`KEPT_KEYS`, and in a table of rejected rows (``reason_code``,
+    ``value``) the value of a row rejected for its dossier id.
+    """
+    out = frame.copy()
+    id_rows = (
+        frame["reason_code"].isin(ID_REASON_CODES).to_numpy(dtype=bool, na_value=False)
+        if {"reason_code", "value"} <= set(frame.columns)
+        else None
+    )
+    for i, name in enumerate(frame.columns):
+        if name in KEPT_KEYS:
+            continue
+        column = frame.iloc[:, i]
+        if not (
+            pd.api.types.is_object_dtype(column.dtype)
+            or pd.api.types.is_string_dtype(column.dtype)
+            or isinstance(column.dtype, pd.CategoricalDtype)
+        ):
+            continue
+        masked = _masked_series(column.astype(object))
+        if name == "value" and id_rows is not None and id_rows.any():
+            masked = masked.where(~id_rows, column.astype(object))
+        if masked.equals(column.astype(object)):
+            continue
+        out.isetitem(i, masked)
+    out.columns = [mask_value(c) for c in frame.columns]
+    return out
+
+
+def mask_json(value: object, key: object = None) -> object:
+    """A JSON-like document (dicts, lists, strings, numbers) with every string masked; kept: the values under
+    :data:`KEPT_KEYS`, and the ``value`` of a record rejected for its dossier id."""
+    if isinstance(value, str):
+        return value if key in KEPT_KEYS else mask_personal_text(value)
+    if isinstance(value, dict):
+        id_record = value.get("reason_code") in ID_REASON_CODES
+        return {
+            mask_value(k): v if (id_record and k == "value") or k in KEPT_KEYS else mask_json(v, k)
+            for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [mask_json(v, key) for v in value]
+    return value
 
 
 def _key() -> bytes:

@@ -250,3 +250,144 @@ def test_the_issue_formats_are_masked_in_an_arrow_column() -> None:
         f"ĐT {MASK}",
         "Đất đai",
     ]
+
+
+# --- end to end: every command's outputs ---------------------------------------------------------------------------
+#: The formats of issue 16, as typed into a unit name, procedure and field names, a source system and a date cell.
+ISSUE_NUMBERS = {
+    "cccd": "000 190 012 346",
+    "cmnd": "099.888.777",
+    "intl": "(+84) 999 246 136",
+    "landline4": "(0225) 3123456",
+    "landline3": "(024) 3825 1234",
+    "full_width": "０９１２ ３４５ ６７８",
+    "intl00": "0084 912 345 678",
+    "date_cell": "0913.579.246",
+}
+NUMERIC_ID = "202604160007"  # a dossier id of 12 digits: no personal data, shown where ids are shown
+
+
+def _leak_pattern(numbers) -> re.Pattern[str]:
+    """Any 7 digits in a row of one of ``numbers``, whatever separators (up to 3 characters, not a line break:
+    lines are cells and table rows) stand between."""
+    windows = set()
+    for written in numbers:
+        digits = _digit_stream(written)
+        windows |= _runs_of(digits)
+    return re.compile("|".join("[^0-9A-Za-z\n]{0,3}".join(w) for w in sorted(windows)))
+
+
+LEAK = _leak_pattern(ISSUE_NUMBERS.values())
+
+
+def _leaks_in(text: str) -> list[str]:
+    return [m.group() for m in LEAK.finditer(unicodedata.normalize("NFKC", text))]
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    import csv
+
+    from cchc_analysis import synthetic
+
+    folder = tmp_path_factory.mktemp("masking")
+    frame = synthetic.generate_dossiers(300, seed=16, start="2026-04-01", end="2026-06-30")
+    for name in ("procedure", "field", "unit", "source_system"):
+        frame[name] = frame[name].astype("string")
+    n = ISSUE_NUMBERS
+    frame["unit"] = f"UBND xã Tân Lập, ĐT {n['landline3']}"
+    frame.loc[0:4, "procedure"] += f" (CCCD {n['cccd']})"
+    frame.loc[5:9, "procedure"] += f" - CMND {n['cmnd']}"
+    frame.loc[40:44, "procedure"] += f" liên hệ {n['intl00']}"
+    frame.loc[10:19, "field"] = f"Hộ tịch, liên hệ {n['intl']}"
+    frame.loc[20:29, "field"] = f"Chứng thực {n['landline4']}"
+    frame.loc[30:39, "source_system"] = f"Hệ thống ĐT {n['full_width']}"
+    path = synthetic.to_raw_export(frame, folder / "ho_so_mo_phong.csv")
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = next(i for i, row in enumerate(rows) if "Mã hồ sơ" in row)
+    id_col, received_col = rows[header].index("Mã hồ sơ"), rows[header].index("Ngày tiếp nhận")
+    rows[header + 50][received_col] = f"SĐT {n['date_cell']}"  # a bad date: rejected, its value quoted
+    rows[header + 60][id_col] = rows[header + 61][id_col] = NUMERIC_ID  # a duplicate id: rejected, id quoted
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    assert len(_leaks_in(path.read_text(encoding="utf-8-sig"))) >= 8  # the check finds them in the input
+    return path
+
+
+def _run(args) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from cchc_analysis.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_no_issue_number_reaches_validate_kpis_or_bieu06(export, tmp_path) -> None:
+    import json
+
+    from openpyxl import load_workbook
+
+    texts: dict[str, str] = {}
+    log = ["--log", tmp_path / "run.log", "--stamp", tmp_path / "run.json"]
+    for name, args in {
+        "validate": ["validate", export, "--show", "100", "--rejects", tmp_path / "rejects.csv", *log],
+        "validate_json": ["validate", export, "--format", "json"],
+        "kpis_json": [
+            "kpis",
+            export,
+            "--period",
+            "2026-Q2",
+            "--format",
+            "json",
+            "--by",
+            "field,procedure,unit",
+        ],
+        "kpis_csv": ["kpis", export, "--period", "2026-Q2", "--format", "csv", "--by", "field,source_system"],
+        "kpis_table": ["kpis", export, "--period", "2026-Q2", "--by", "unit"],
+        "bieu06": ["bieu06", export, "--period", "2026-Q2", "-o", tmp_path / "bieu06.xlsx"],
+    }.items():
+        code, out, err = _run(args)
+        assert code == 0, err
+        texts[name], texts[f"{name} stderr"] = out, err
+    workbook = load_workbook(tmp_path / "bieu06.xlsx")
+    cells = [str(c.value) for ws in workbook for row in ws.iter_rows() for c in row if c.value is not None]
+    texts["bieu06.xlsx"] = "\n".join(cells)
+    for path in ("rejects.csv", "run.log", "run.json"):
+        texts[path] = (tmp_path / path).read_text(encoding="utf-8-sig")
+    for name, text in texts.items():
+        assert not _leaks_in(text), (name, _leaks_in(text)[:3])
+    # the masked values are there, as «[đã ẩn]», where the numbers were
+    assert f"Đơn vị: UBND xã Tân Lập, ĐT {MASK}" in cells
+    assert f"Hộ tịch, liên hệ {MASK}" in cells and f"Chứng thực {MASK}" in cells
+    groups = json.loads(texts["kpis_json"])["groups"]
+    assert {f"Hộ tịch, liên hệ {MASK}", f"Chứng thực {MASK}"} <= {g["key"]["field"] for g in groups}
+    assert f"SĐT {MASK}" in texts["validate"] and f"Hệ thống ĐT {MASK}" in texts["kpis_csv"]
+    # a dossier id is no personal data: validate shows the duplicate id as it is
+    assert f"«{NUMERIC_ID}»" in texts["validate"] and NUMERIC_ID in texts["rejects.csv"]
+    rejects = json.loads(texts["validate_json"])["rejects"]
+    assert {r["value"] for r in rejects} == {f"SĐT {MASK}", NUMERIC_ID}
+
+
+def test_an_error_quoting_a_cell_masks_it(export) -> None:
+    code, _, err = _run(["validate", export, "--strict"])
+    assert code == 2 and "SĐT [đã ẩn]" in err and not _leaks_in(err)
+
+
+def test_no_issue_number_reaches_the_briefing(export, tmp_path) -> None:
+    out = tmp_path / "briefing"
+    code, _, err = _run(["briefing", "--period", "2026-Q2", "--dossiers", export, "--out", out])
+    assert code == 0, err
+    folder = out / "2026-Q2"
+    written = {p.name: p for p in folder.iterdir()}
+    assert {"briefing.html", "briefing.ipynb", "run_stamp.json", "briefing.log"} <= set(written)
+    html = written["briefing.html"].read_text(encoding="utf-8")
+    assert "UBND xã Tân Lập" in html or MASK in html  # the masked data are shown, not left out
+    for name, path in written.items():
+        if path.suffix in (".html", ".ipynb", ".json", ".log"):
+            leaked = _leaks_in(path.read_text(encoding="utf-8"))
+            assert not leaked, (name, leaked[:3])

@@ -201,7 +201,8 @@ def _masked_report(report):
 
 
 def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """Every line on stderr but the final error: progress, notes, warnings — through the masking path."""
+    print(_mask(str(message)), file=sys.stderr, flush=True)
 
 
 # --- audit trail (--log, --stamp) -------------------------------------------------------------------------------
@@ -416,7 +417,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             column = "" if pd.isna(r.column) else _mask(str(r.column))
             print(f"  dòng {r.row} | {column} | «{value[:60]}» | {r.reason}")
         if args.rejects:
-            print(f"\nDanh sách đầy đủ: {args.rejects}")
+            print(f"\nDanh sách đầy đủ: {_mask(str(args.rejects))}")
     return EXIT_OK
 
 
@@ -478,7 +479,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         out = _write_kpis_file(args, report)
         parameters["output"] = str(out)
         _finish_audit(args, loads=report.sources, outputs=[file_record("kpis", out)], parameters=parameters)
-        print(f"Đã ghi bảng số liệu: {out} — {len(report.table)} dòng")
+        print(f"Đã ghi bảng số liệu: {_mask(str(out))} — {len(report.table)} dòng")
         if report.synthetic:
             print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
         return EXIT_OK
@@ -552,7 +553,7 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
         out = _write_table_output(args, table, args.output, labels=headers)
     total = table.iloc[-1]
     message = (
-        f"Đã ghi Biểu 06: {out} — {fmt_int(total['received_total'])} hồ sơ, "
+        f"Đã ghi Biểu 06: {_mask(str(out))} — {fmt_int(total['received_total'])} hồ sơ, "
         f"{fmt_int(total['resolved_total'])} đã giải quyết, {fmt_int(total['pending_total'])} đang giải quyết."
     )
     args.run_log.note(message)
@@ -638,7 +639,9 @@ def _cmd_officers(args: argparse.Namespace) -> int:
             "từ chối.",
         )
         outputs.append(file_record("officers", out))
-        text = f"Đã ghi bảng đánh giá cán bộ: {out} — {fmt_int(len(table))} dòng (cán bộ × tháng).\n"
+        text = (
+            f"Đã ghi bảng đánh giá cán bộ: {_mask(str(out))} — {fmt_int(len(table))} dòng (cán bộ × tháng).\n"
+        )
     elif args.format == "json":
         text = officers_json(table, period_json, synthetic=result.synthetic)
     else:
@@ -648,7 +651,7 @@ def _cmd_officers(args: argparse.Namespace) -> int:
 
         atomic_write_text(args.output, text)
         outputs.append(file_record("officers", args.output))
-        text = f"Đã ghi: {args.output}\n"
+        text = f"Đã ghi: {_mask(str(args.output))}\n"
     elif not outputs:
         outputs.append(_text_record("stdout", text, args.format))
     parameters = {"period": period_json, "as_of": args.as_of, "format": args.format}
@@ -743,7 +746,9 @@ def _cmd_remediation(args: argparse.Namespace) -> int:
     if args.actions_template is not None:
         findings = read_findings(args.findings or FINDINGS)
         out = atomic_write_text(args.actions_template, actions_template(findings), encoding="utf-8-sig")
-        print(f"Đã ghi mẫu ACTIONS.csv: {out} — điền mỗi dòng một yêu cầu, kiến nghị (xem README).")
+        print(
+            f"Đã ghi mẫu ACTIONS.csv: {_mask(str(out))} — điền mỗi dòng một yêu cầu, kiến nghị (xem README)."
+        )
         if args.output is None:
             return EXIT_OK
     if args.output is None:

@@ -301,17 +301,19 @@ def may_hold_personal_data(values: pa.Array) -> pa.Array:
 
 
 def mask_personal_array(values: pa.Array) -> pa.Array:
-    """:func:`mask_personal_text` over an Arrow string array; untouched (no copy) when nothing may be personal."""
+    """:func:`mask_personal_text` over an Arrow string array; untouched (no copy) when nothing may be personal.
+
+    Each distinct value is tested (:func:`may_hold_personal_data`) and, when it may hold personal data, masked once.
+    """
     if len(values) == 0:
-        return values
-    hint = may_hold_personal_data(values)
-    if not pc.any(hint).as_py():
         return values
     encoded = values.dictionary_encode()
     dictionary = encoded.dictionary
-    hinted = may_hold_personal_data(dictionary).to_pylist()
+    hinted = may_hold_personal_data(dictionary)
+    if not pc.any(hinted).as_py():
+        return values
     texts = dictionary.to_pylist()
-    masked = [mask_personal_text(v) if h else v for v, h in zip(texts, hinted, strict=True)]
+    masked = [mask_personal_text(v) if h else v for v, h in zip(texts, hinted.to_pylist(), strict=True)]
     return pc.take(pa.array(masked, type=pa.string()), encoded.indices)
 
 

@@ -391,3 +391,43 @@ def test_no_issue_number_reaches_the_briefing(export, tmp_path) -> None:
         if path.suffix in (".html", ".ipynb", ".json", ".log"):
             leaked = _leaks_in(path.read_text(encoding="utf-8"))
             assert not leaked, (name, leaked[:3])
+
+
+# --- the writers' path keeps what is no personal data --------------------------------------------------------------
+def test_mask_frame_keeps_dossier_ids_of_rejected_rows_and_hashes() -> None:
+    import pandas as pd
+
+    from cchc_analysis.privacy import mask_frame, mask_json
+
+    rejects = pd.DataFrame(
+        {
+            "row": [5, 6],
+            "column": ["Mã hồ sơ", "Ngày tiếp nhận"],
+            "value": ["001203004005", "ĐT 0912 345 678"],
+            "reason_code": ["duplicate_id", "bad_date"],
+        }
+    )
+    assert mask_frame(rejects)["value"].tolist() == ["001203004005", f"ĐT {MASK}"]
+    assert mask_frame(pd.DataFrame({"dossier_id": ["001203004005"], "ghi chú": ["0912345678"]})).to_dict(
+        "records"
+    ) == [{"dossier_id": "001203004005", "ghi chú": MASK}]
+    digest = "1234567890" * 6 + "abcd"
+    document = {"sha256": digest, "file": "/tmp/0912345678.csv", "rejects": rejects.to_dict("records")}
+    masked = mask_json(document)
+    assert masked["sha256"] == digest and masked["file"] == f"/tmp/{MASK}.csv"
+    assert [r["value"] for r in masked["rejects"]] == ["001203004005", f"ĐT {MASK}"]
+
+
+def test_a_strict_error_shows_a_dossier_id_but_masks_other_values(tmp_path) -> None:
+    header = "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc xử lý\n"
+    duplicate = tmp_path / "trung_ma.csv"
+    duplicate.write_text(
+        header + f"{NUMERIC_ID},02/04/2026,10/04/2026,\n{NUMERIC_ID},03/04/2026,10/04/2026,\n",
+        encoding="utf-8",
+    )
+    code, _, err = _run(["validate", duplicate, "--strict"])
+    assert code == 2 and f"«{NUMERIC_ID}»" in err
+    bad_date = tmp_path / "ngay_sai.csv"
+    bad_date.write_text(header + "HS-1,SĐT (+84) 999 246 136,10/04/2026,\n", encoding="utf-8")
+    code, _, err = _run(["validate", bad_date, "--strict"])
+    assert code == 2 and f"«SĐT {MASK}»" in err and not _leaks_in(err)

@@ -48,7 +48,7 @@ PSEUDONYM_PREFIX = "Cán bộ "
 # It works on a normalised copy of the text (each character NFKC, every decimal digit of any script as ASCII), so
 # that full-width digits, brackets and spaces read as their ASCII forms; what it finds is masked in the original.
 
-_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 #: A number as written: digit groups joined by up to three separators (spaces, dots, dashes, underscores,
 #: brackets), maybe opened by a bracket and a plus sign: ``(+84) 999 246 136``, ``(024) 3825 1234``.
 _SEPARATORS = "\\s.\\-\u2010-\u2015\u2212_()\\[\\]"
@@ -77,11 +77,14 @@ _HEX = re.compile(
 MIN_DIGITS = 9
 
 
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")  # a decimal digit of another script (full-width, Arabic-Indic …)
+
+
 def _normalised(text: str) -> tuple[str, list[int] | None]:
     """``text`` with each character NFKC-normalised and decimal digits of any script made ASCII; and for each
     character of the result the index of the character of ``text`` it comes from (``None``: the same index)."""
-    if text.isascii():
-        return text, None
+    if text.isascii() or (unicodedata.is_normalized("NFKC", text) and not _OTHER_DIGIT.search(text)):
+        return text, None  # e.g. Vietnamese text in NFC: nothing to change
     out: list[str] = []
     where: list[int] = []
     for i, char in enumerate(text):
@@ -133,7 +136,7 @@ def _kept_chain(norm: str, start: int, end: int, groups: list[re.Match[str]]) ->
         return True
     if len(groups) > 1:
         first_sep = norm[groups[0].end() : groups[1].start()]
-        glued_left = bool(_CODE_BEFORE.search(norm, 0, start))
+        glued_left = bool(_CODE_BEFORE.search(norm, max(0, start - 2), start))
         if glued_left and len(groups[0].group()) <= 3 and not first_sep.isspace() and " " not in first_sep:
             return True
         seps = [norm[a.end() : b.start()] for a, b in itertools.pairwise(groups)]
@@ -282,10 +285,11 @@ def mask_personal_text(text: str) -> str:
         return text
     if where is not None:
         spans = [(where[a], where[b - 1] + 1) for a, b in spans]
-    out = text
-    for a, b in reversed(spans):
-        out = out[:a] + MASK + out[b:]
-    return out
+    pieces, at = [], 0
+    for a, b in spans:
+        pieces += [text[at:a], MASK]
+        at = b
+    return "".join(pieces) + text[at:]
 
 
 def may_hold_personal_data(values: pa.Array) -> pa.Array:

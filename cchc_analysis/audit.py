@@ -133,7 +133,7 @@ def privacy_record(officer_names: bool = False) -> dict[str, object]:
     return {
         "personal_columns": "dropped at load",
         "officers": officers,
-        "identifiers_in_free_text": "masked at load",
+        "identifiers_in_free_text": "masked at load and in every output",
     }
 
 
@@ -180,8 +180,18 @@ def run_stamp(
 
 
 def write_stamp(path: str | Path, stamp: Mapping[str, object]) -> Path:
-    """Write a run stamp as indented UTF-8 JSON, atomically."""
-    return atomic_write_text(path, json.dumps(stamp, ensure_ascii=False, indent=2, default=str) + "\n")
+    """Write a run stamp as indented UTF-8 JSON, atomically, its text masked (:func:`~cchc_analysis.privacy.mask_json`:
+    a file name or ``--unit`` holding a phone number); hashes are kept."""
+    from cchc_analysis.privacy import mask_json
+
+    document = json.loads(json.dumps(stamp, ensure_ascii=False, default=str))
+    return atomic_write_text(path, json.dumps(mask_json(document), ensure_ascii=False, indent=2) + "\n")
+
+
+def _masked(message: object) -> str:
+    from cchc_analysis.privacy import mask_personal_text
+
+    return mask_personal_text(str(message))
 
 
 class RunLog:
@@ -205,11 +215,11 @@ class RunLog:
     def __call__(self, message: object) -> None:
         self.note(message)
         if self.echo is not None:
-            self.echo(str(message))
+            self.echo(_masked(message))
 
     def note(self, message: object) -> None:
-        """Add a line to the log only (not echoed)."""
-        for line in str(message).splitlines() or [""]:
+        """Add a line to the log only (not echoed); personal numbers in it are masked."""
+        for line in _masked(message).splitlines() or [""]:
             self.lines.append(f"{now_text()}  {line}")
 
     def text(self) -> str:

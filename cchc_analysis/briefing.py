@@ -477,6 +477,21 @@ def _for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return reader_nb
 
 
+def _for_saving(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy to save as a file: the parameter cells (file paths, ``--unit``) and printed streams masked
+    (:func:`cchc_analysis.privacy.mask_personal_text`); the data the cells show were masked at load."""
+    from cchc_analysis.privacy import mask_personal_text
+
+    saved = nbformat.from_dict(json.loads(json.dumps(nb)))
+    for cell in saved.cells:
+        if set(cell.get("metadata", {}).get("tags", [])) & set(HIDDEN_TAGS):
+            cell.source = mask_personal_text(cell.source)
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if output.get("output_type") == "stream":
+                output["text"] = mask_personal_text(str(output.get("text", "")))
+    return saved
+
+
 def notebook_to_html(
     nb: nbformat.NotebookNode,
     *,
@@ -789,7 +804,7 @@ def _execute_and_export(
     except RuntimeError as exc:
         failed = getattr(exc, "notebook", None)
         if failed is not None:
-            atomic_write_text(folder / "briefing.failed.ipynb", nbformat.writes(failed))
+            atomic_write_text(folder / "briefing.failed.ipynb", nbformat.writes(_for_saving(failed)))
             raise RuntimeError(f"{exc} (sổ tay đã chạy dở: {folder / 'briefing.failed.ipynb'})") from None
         raise
     warnings = stderr_outputs(nb)
@@ -801,7 +816,7 @@ def _execute_and_export(
     progress("Xuất HTML…")
     html_text = notebook_to_html(nb, title=title, synthetic=synthetic, footer=footer)
     html_path = atomic_write_text(folder / HTML_NAME, html_text)
-    nb_out = atomic_write_text(folder / NOTEBOOK_NAME, nbformat.writes(nb))
+    nb_out = atomic_write_text(folder / NOTEBOOK_NAME, nbformat.writes(_for_saving(nb)))
 
     pdf_path: Path | None = None
     pdf_failure: str | None = None

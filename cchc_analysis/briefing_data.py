@@ -25,6 +25,7 @@ from cchc_analysis.errors import InputError
 from cchc_analysis.loaders import data_period
 from cchc_analysis.loaders.tables import read_table
 from cchc_analysis.periods import Period, parse_period, period_between, previous_period
+from cchc_analysis.privacy import mask_personal_text  # file names shown in the briefing
 from cchc_analysis.rates import processing_rates
 from cchc_analysis.resources import bundled_dir_or_expected
 
@@ -185,7 +186,7 @@ def unit_ranking(given: object, unit: str | None) -> tuple[pd.DataFrame | None, 
         return None, omitted_line("ranking", unit)
     return (
         None,
-        f"Tệp xếp hạng {path.name} không có dòng nào của {unit_label(unit)} nên phần xếp hạng được bỏ qua.",
+        f"Tệp xếp hạng {mask_personal_text(path.name)} không có dòng nào của {unit_label(unit)} nên phần xếp hạng được bỏ qua.",
     )
 
 
@@ -262,10 +263,10 @@ def quarter_data(
     if str(previous_dossiers or "").strip():
         previous_load = load(previous_dossiers)
         previous_rates = processing_rates(previous_load.dossiers, before)
-        source = f"tệp {previous_load.source.name}"
+        source = f"tệp {mask_personal_text(previous_load.source.name)}"
     elif first_day is not None and first_day <= before.start:
         previous_rates = processing_rates(frame, before)
-        source = f"cùng tệp {current.source.name}"
+        source = f"cùng tệp {mask_personal_text(current.source.name)}"
     else:
         source = "không có số liệu kỳ trước"
     synthetic = bool(current.synthetic or (previous_load is not None and previous_load.synthetic))

@@ -185,8 +185,39 @@ def _period(args: argparse.Namespace, *, required: bool = False) -> Period | Non
     return None
 
 
+# --- the one masking path (cchc_analysis.privacy), imported when used ---------------------------------------------
+
+
+def _mask(text: str) -> str:
+    from cchc_analysis.privacy import mask_personal_text
+
+    return mask_personal_text(text)
+
+
+def _mask_json(document: object) -> object:
+    from cchc_analysis.privacy import mask_json
+
+    return mask_json(document)
+
+
+def _id_reason_codes() -> frozenset[str]:
+    from cchc_analysis.privacy import ID_REASON_CODES
+
+    return ID_REASON_CODES
+
+
+def _masked_report(report):
+    """A KPI report whose table (group keys: units named by title rows, fields …) went through the masking path."""
+    from dataclasses import replace
+
+    from cchc_analysis.privacy import mask_frame
+
+    return replace(report, table=mask_frame(report.table))
+
+
 def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    """Every line on stderr but the final error: progress, notes, warnings — through the masking path."""
+    print(_mask(str(message)), file=sys.stderr, flush=True)
 
 
 # --- audit trail (--log, --stamp) -------------------------------------------------------------------------------
@@ -368,9 +399,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             .where(result.rejects.notna(), None)
             .to_dict(orient="records"),
         }
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(json.dumps(_mask_json(document), ensure_ascii=False, indent=2))
         return EXIT_OK
-    print(f"Tệp: {result.source}")
+    print(f"Tệp: {_mask(str(result.source))}")
     if result.synthetic:
         print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
     footer = int((result.excluded["reason_code"] == "footer").sum())
@@ -396,10 +427,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         )
         for r in shown.itertuples(index=False):
             value = "" if pd.isna(r.value) else str(r.value)  # pd.NA: `!=` would raise
-            column = "" if pd.isna(r.column) else str(r.column)
+            if r.reason_code not in _id_reason_codes():  # a dossier id is shown as it is
+                value = _mask(value)
+            column = "" if pd.isna(r.column) else _mask(str(r.column))
             print(f"  dòng {r.row} | {column} | «{value[:60]}» | {r.reason}")
         if args.rejects:
-            print(f"\nDanh sách đầy đủ: {args.rejects}")
+            print(f"\nDanh sách đầy đủ: {_mask(str(args.rejects))}")
     return EXIT_OK
 
 
@@ -412,7 +445,7 @@ def _print_unknown_values(result) -> None:
         return
     print("\nGiá trị không nhận ra (cột | giá trị | số dòng):")
     for r in table.itertuples(index=False):
-        print(f"  {r.column} | «{r.value}» | {fmt_int(r.rows)}")
+        print(f"  {_mask(str(r.column))} | «{_mask(str(r.value))}» | {fmt_int(r.rows)}")
     print(
         f"Để nhận các giá trị này: thêm vào tệp {VOCABULARY_FILE_NAME} đặt cạnh tệp dữ liệu (hoặc một tệp dùng với "
         "--vocabulary TỆP) một dòng «kind,word,value,source» cho mỗi giá trị, ví dụ "
@@ -437,6 +470,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         progress=args.run_log,
         as_of=args.as_of,
     )
+    report = _masked_report(report)  # keys (units from title rows …) masked once
     for load in report.sources:
         _log_load(args, load)
     _warn_not_counted(args, report.accounting)
@@ -460,7 +494,7 @@ def _cmd_kpis(args: argparse.Namespace) -> int:
         out = _write_kpis_file(args, report)
         parameters["output"] = str(out)
         _finish_audit(args, loads=report.sources, outputs=[file_record("kpis", out)], parameters=parameters)
-        print(f"Đã ghi bảng số liệu: {out} — {len(report.table)} dòng")
+        print(f"Đã ghi bảng số liệu: {_mask(str(out))} — {len(report.table)} dòng")
         if report.synthetic:
             print("*** Dữ liệu mô phỏng — không phải số liệu thật ***")
         return EXIT_OK
@@ -534,7 +568,7 @@ def _cmd_bieu06(args: argparse.Namespace) -> int:
         out = _write_table_output(args, table, args.output, labels=headers)
     total = table.iloc[-1]
     message = (
-        f"Đã ghi Biểu 06: {out} — {fmt_int(total['received_total'])} hồ sơ, "
+        f"Đã ghi Biểu 06: {_mask(str(out))} — {fmt_int(total['received_total'])} hồ sơ, "
         f"{fmt_int(total['resolved_total'])} đã giải quyết, {fmt_int(total['pending_total'])} đang giải quyết."
     )
     args.run_log.note(message)
@@ -620,7 +654,9 @@ def _cmd_officers(args: argparse.Namespace) -> int:
             "từ chối.",
         )
         outputs.append(file_record("officers", out))
-        text = f"Đã ghi bảng đánh giá cán bộ: {out} — {fmt_int(len(table))} dòng (cán bộ × tháng).\n"
+        text = (
+            f"Đã ghi bảng đánh giá cán bộ: {_mask(str(out))} — {fmt_int(len(table))} dòng (cán bộ × tháng).\n"
+        )
     elif args.format == "json":
         text = officers_json(table, period_json, synthetic=result.synthetic)
     else:
@@ -630,7 +666,7 @@ def _cmd_officers(args: argparse.Namespace) -> int:
 
         atomic_write_text(args.output, text)
         outputs.append(file_record("officers", args.output))
-        text = f"Đã ghi: {args.output}\n"
+        text = f"Đã ghi: {_mask(str(args.output))}\n"
     elif not outputs:
         outputs.append(_text_record("stdout", text, args.format))
     parameters = {"period": period_json, "as_of": args.as_of, "format": args.format}
@@ -726,7 +762,9 @@ def _cmd_remediation(args: argparse.Namespace) -> int:
     if args.actions_template is not None:
         findings = read_findings(args.findings or FINDINGS)
         out = atomic_write_text(args.actions_template, actions_template(findings), encoding="utf-8-sig")
-        print(f"Đã ghi mẫu ACTIONS.csv: {out} — điền mỗi dòng một yêu cầu, kiến nghị (xem README).")
+        print(
+            f"Đã ghi mẫu ACTIONS.csv: {_mask(str(out))} — điền mỗi dòng một yêu cầu, kiến nghị (xem README)."
+        )
         if args.output is None:
             return EXIT_OK
     if args.output is None:
@@ -1051,16 +1089,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     _writable_streams()
     parser = build_parser()
     args: argparse.Namespace | None = None
+    own_text = False
     try:
         args = parser.parse_args(argv)
         if getattr(args, "handler", None) is None:
             parser.print_help()
             return EXIT_BAD_INPUT
+        if isinstance(getattr(args, "unit", None), str):  # printed in workbooks and briefings
+            args.unit = _mask(args.unit)
         _start_audit(args, argv)
         return args.handler(args)
     except InputError as exc:
         message = f"Lỗi dữ liệu đầu vào: {exc}"
         code = EXIT_BAD_INPUT
+        own_text = True
     except KeyboardInterrupt:
         message, code = "Đã dừng theo yêu cầu. | Interrupted.", 130
     except BrokenPipeError:
@@ -1079,6 +1121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = EXIT_BUG
         if os.environ.get("CCHC_DEBUG"):
             traceback.print_exc()
+    if not own_text:  # an InputError masks its own text (and keeps a dossier id it quotes)
+        message = _mask(message)
     print(" ".join(message.split()), file=sys.stderr)  # one line, whatever the message holds
     _fail_audit(args, message, code)
     return code

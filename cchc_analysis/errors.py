@@ -18,6 +18,10 @@ class InputError(Exception):
     file, row, column, value : optional
         Where the problem is: the file, its 1-based row number as a spreadsheet shows it, the column header
         and the offending value. Any that are given are appended to both messages.
+    id_value : bool
+        ``value`` is a dossier id, shown as it is; any other text of the error (messages, file, column, value)
+        goes through :func:`cchc_analysis.privacy.mask_personal_text`, so an error never quotes a phone or ID
+        number.
 
     Examples
     --------
@@ -34,14 +38,17 @@ class InputError(Exception):
         row: int | None = None,
         column: str | None = None,
         value: object = None,
+        id_value: bool = False,
     ) -> None:
+        from cchc_analysis.privacy import mask_personal_text, mask_value
+
         # One line, whatever the message quotes (a library's multi-line error, a cell with line breaks).
-        self.message_vi = " ".join(str(message_vi).split())
-        self.message_en = " ".join(str(message_en).split())
-        self.file = None if file is None else str(file)
+        self.message_vi = mask_personal_text(" ".join(str(message_vi).split()))
+        self.message_en = mask_personal_text(" ".join(str(message_en).split()))
+        self.file = None if file is None else mask_personal_text(str(file))
         self.row = row
-        self.column = column
-        self.value = value
+        self.column = mask_value(column)
+        self.value = value if id_value or value is None else mask_personal_text(str(value))
         super().__init__(str(self))
 
     def _where(self, vi: bool) -> str:

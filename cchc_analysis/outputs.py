@@ -1,6 +1,7 @@
-"""Writing files safely: atomic writes, and CSV cells that a spreadsheet will not run as formulas.
+"""Writing files safely: atomic writes, no personal numbers, and CSV cells a spreadsheet will not run as formulas.
 
-Every file the package writes goes through here. A write either lands complete under its final name or leaves
+Every file the package writes goes through here. Every table (:func:`write_table`, :func:`write_csv`) and every
+xlsx cell (:func:`xlsx_cell_text`) passes through the one masking path of :mod:`cchc_analysis.privacy`. A write either lands complete under its final name or leaves
 nothing behind: the data goes to a temporary file in the same folder, which is renamed into place
 (``os.replace``, atomic on one file system) only once it is fully written.
 """
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+
+from cchc_analysis.privacy import mask_frame, mask_value
 
 #: First characters that make Excel, LibreOffice or Google Sheets read a text cell as a formula.
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -111,14 +114,22 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def xlsx_cell_text(value: object) -> object:
-    """A text cell safe for an xlsx sheet: formula-like text neutralised, control characters (which the xlsx
-    format cannot hold, and openpyxl refuses) removed. Anything that is not a string is returned unchanged.
+    """A text cell safe for an xlsx sheet: personal numbers masked (:func:`cchc_analysis.privacy.mask_value`),
+    formula-like text neutralised, control characters (which the xlsx format cannot hold, and openpyxl refuses)
+    removed. Anything that is not a string is returned unchanged.
 
     Examples
     --------
     >>> xlsx_cell_text("=1+1"), xlsx_cell_text("Hộ" + chr(0) + " tịch" + chr(26)), xlsx_cell_text(7)
     ("'=1+1", 'Hộ tịch', 7)
+    >>> xlsx_cell_text("Đơn vị: Xã Tân Lập, ĐT (0225) 3123456")
+    'Đơn vị: Xã Tân Lập, ĐT [đã ẩn]'
     """
+    return _xlsx_text(mask_value(value))
+
+
+def _xlsx_text(value: object) -> object:
+    """:func:`xlsx_cell_text` of a value already masked (a cell of a table masked by :func:`mask_frame`)."""
     if not isinstance(value, str):
         return value
     return neutralise_formula(_XLSX_ILLEGAL.sub("", value))
@@ -145,14 +156,18 @@ def write_csv(
     *,
     index: bool = False,
     encoding: str = "utf-8-sig",
+    mask: bool = True,
     **to_csv_kwargs: object,
 ) -> Path:
-    """Write ``df`` as CSV atomically, with formula-like text cells neutralised.
+    """Write ``df`` as CSV atomically, with personal numbers masked (:func:`cchc_analysis.privacy.mask_frame`;
+    ``mask=False`` only for a frame masked already) and formula-like text cells neutralised.
 
     The default encoding is UTF-8 with a byte-order mark so that Excel shows Vietnamese diacritics; the
     package's loaders read it back unchanged. Extra keyword arguments go to :meth:`pandas.DataFrame.to_csv`.
     """
-    text = neutralise_frame(df).to_csv(index=index, lineterminator="\n", **to_csv_kwargs)
+    text = neutralise_frame(mask_frame(df) if mask else df).to_csv(
+        index=index, lineterminator="\n", **to_csv_kwargs
+    )
     return atomic_write_text(path, text, encoding=encoding)
 
 
@@ -257,6 +272,7 @@ def write_table(
     """
     fmt = table_format(path)
     final = Path(path)
+    df = mask_frame(df)  # every table leaves through the one masking path (ids of rejected rows kept)
     if fmt == "parquet":
         with atomic_path(final) as tmp:
             df.to_parquet(tmp, index=False)
@@ -278,7 +294,7 @@ def write_table(
                 out[column] = [_csv_number(v, CSV_RATE_DECIMALS, decimal) for v in out[column]]
             elif pd.api.types.is_float_dtype(out[column].dtype):
                 out[column] = [_csv_number(v, 2, decimal) for v in out[column]]
-        return write_csv(out, final, sep=delimiter)
+        return write_csv(out, final, sep=delimiter, mask=False)
     return _write_xlsx_table(named, final, rates, title_lines)
 
 
@@ -303,7 +319,7 @@ def _write_xlsx_table(df: pd.DataFrame, path: Path, rates: set[str], title_lines
         row += 1
     header = row
     for j, name in enumerate(df.columns, start=1):
-        cell = ws.cell(row=header, column=j, value=xlsx_cell_text(str(name)))
+        cell = ws.cell(row=header, column=j, value=_xlsx_text(str(name)))
         cell.font = Font(name=font_name, size=11, bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for i, record in enumerate(df.itertuples(index=False), start=header + 1):
@@ -312,7 +328,7 @@ def _write_xlsx_table(df: pd.DataFrame, path: Path, rates: set[str], title_lines
                 continue  # unknown: an empty cell, never 0
             if hasattr(value, "item"):  # numpy scalar
                 value = value.item()
-            cell = ws.cell(row=i, column=j, value=xlsx_cell_text(value))
+            cell = ws.cell(row=i, column=j, value=_xlsx_text(value))
             if name in rates:
                 cell.number_format = "0.00%"
             elif isinstance(value, int) and not isinstance(value, bool):

@@ -16,6 +16,7 @@ from cchc_analysis.errors import InputError
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_number, fmt_pct
 from cchc_analysis.markup import md_text
 from cchc_analysis.narrative import Markdown
+from cchc_analysis.privacy import mask_personal_text
 from cchc_analysis.ranking import (
     GROUP_SCORE_PREFIX,
     PROVINCE_RANKING,
@@ -125,7 +126,7 @@ def source_note(r: RankingBriefing) -> Markdown:
         else ""
     )
     return Markdown(
-        f"**Số liệu thật.** Nguồn: {SOURCE_VI}. Tệp «{md_text(r.source.name)}»: {fmt_int(r.n_units)} đơn vị, "
+        f"**Số liệu thật.** Nguồn: {SOURCE_VI}. Tệp «{md_text(mask_personal_text(r.source.name))}»: {fmt_int(r.n_units)} đơn vị, "
         f"{fmt_int(r.trend['date'].nunique())} lần chốt số liệu từ {fmt_date(r.first)} đến {fmt_date(r.last)}. "
         f"Điểm do Cổng công bố, làm tròn 2 chữ số thập phân.{skipped} Báo cáo này không dùng dữ liệu mô phỏng."
     )

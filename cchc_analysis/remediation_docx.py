@@ -67,7 +67,9 @@ def _fonts(rpr) -> None:
 
 
 def _run(paragraph, text: str, *, size: float = SIZE_BODY, bold=False, italic=False, color=None):
-    run = paragraph.add_run(text)
+    from cchc_analysis.privacy import mask_personal_text
+
+    run = paragraph.add_run(mask_personal_text(text))  # every text of the document goes through here
     run.font.name = FONT
     run.font.size = Pt(size)
     run.bold = bold

@@ -167,6 +167,16 @@ class LoadResult:
     as_of: pd.Timestamp | None = None
     unit_name: str | None = None
 
+    def __post_init__(self) -> None:
+        # The texts of a load that commands show besides the data (already masked at load) go through the one
+        # masking path here, once: a unit name or title with a phone number, a note quoting a cell.
+        from cchc_analysis.privacy import mask_personal_text
+
+        if self.unit_name is not None:
+            self.unit_name = mask_personal_text(self.unit_name)
+        self.notes = [mask_personal_text(n) for n in self.notes]
+        self.title_lines = [mask_personal_text(t) for t in self.title_lines]
+
 
 def _display_value(value: object) -> str | None:
     text = _cell_text(value)

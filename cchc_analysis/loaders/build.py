@@ -236,6 +236,7 @@ def _build(
             row=int(head["row"]),
             column=None if pd.isna(head["column"]) else head["column"],
             value=None if pd.isna(head["value"]) else head["value"],
+            id_value=name == "dossier_id",  # a dossier id is shown as it is (no personal data)
         )
 
     excluded_groups: list[dict[str, object]] = []

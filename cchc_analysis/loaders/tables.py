@@ -27,6 +27,17 @@ def _clean(text: object) -> str:
     return unicodedata.normalize("NFC", str(text)).replace("\u00a0", " ").strip()
 
 
+def _text_cell(text: object) -> str:
+    """A cell, cleaned; free text (a cell with a letter: a unit, a note, a contact) through the one masking path
+    (:func:`cchc_analysis.privacy.mask_personal_text`). A cell that is only a number is a figure, kept to be read."""
+    cell = _clean(text)
+    if not any(c.isalpha() for c in cell):
+        return cell
+    from cchc_analysis.privacy import mask_personal_text
+
+    return mask_personal_text(cell)
+
+
 def _header_key(text: str) -> str:
     return _clean(text).lower()
 
@@ -146,6 +157,6 @@ def read_table(
                 value=delimiter.join(cells),
             )
         rows.append(line)
-        cells_by_row.append([_clean(cells[i]) if i < len(cells) else "" for i in range(len(header))])
+        cells_by_row.append([_text_cell(cells[i]) if i < len(cells) else "" for i in range(len(header))])
     # ``dtype=str`` as ``pd.read_csv(dtype=str)`` gives it, so callers see the same cells as before
     return pd.DataFrame(cells_by_row, columns=header, index=pd.Index(rows, dtype="int64"), dtype=str)

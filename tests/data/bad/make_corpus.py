@@ -598,6 +598,45 @@ add(
     "a PDF: not a dossier export",
 )
 
+# --- issue 16, personal data in many formats (helper D) ------------------------------------------------------------
+# Numbers as people type them into free text; every one must be masked in every output. The dossier codes have many
+# digits and are no personal data: they are kept where ids are shown.
+pii_formats = {
+    "cccd_groups": "000 190 012 346",
+    "cmnd_dots": "099.888.777",
+    "intl_brackets": "(+84) 999 246 136",
+    "landline_4": "(0225) 3123456",
+    "landline_3": "(024) 3825 1234",
+    "full_width": "０９１２ ３４５ ６７８",
+    "intl_00": "0084 912 345 678",
+    "dashes": "0913-579-246",
+}
+p = pii_formats
+pii_rows = [
+    ["Mã hồ sơ", *H[1:], "Tên thủ tục", "Lĩnh vực", "Đơn vị xử lý"],
+    ["000.00.12.H23-260401-0001", *GOOD[0][1:], f"Đăng ký khai sinh (CCCD {p['cccd_groups']})", "Hộ tịch",
+     f"UBND xã Tân Lập – ĐT {p['landline_3']}"],
+    ["000.00.12.H23-260402-0002", *GOOD[1][1:], f"Chứng thực bản sao CMND {p['cmnd_dots']}",
+     f"Chứng thực, liên hệ {p['intl_brackets']}", f"UBND xã Tân Lập – ĐT {p['landline_3']}"],
+    ["000.00.12.H23-260403-0003", "03/04/2026", "10/04/2026", "", f"Cấp phép xây dựng, ĐT {p['landline_4']}",
+     f"Xây dựng – SĐT {p['full_width']}", f"UBND xã Tân Lập – ĐT {p['landline_3']}"],
+    ["000.00.12.H23-260404-0004", f"ĐT {p['intl_00']}", "10/04/2026", "", f"Đăng ký kết hôn {p['dashes']}",
+     "Hộ tịch", f"UBND xã Tân Lập – ĐT {p['landline_3']}"],
+]  # fmt: skip
+add(
+    "personal_data_formats.csv",
+    rows_text(pii_rows),
+    {
+        **ok(4, 3, rejected=1, bad_date=1),
+        "absent_from_output": sorted(
+            {*pii_formats.values(), "999 246 136", "3123456", "3825 1234", "912 345 678", "579-246"}
+        ),
+    },
+    "ID and phone numbers as people type them into the procedure, field and unit names and a date cell (CCCD in "
+    "groups, dotted CMND, (+84), 0084, landlines with area codes in brackets, full-width digits, dashes): all "
+    "masked in every output; the dossier codes (many digits) are kept",
+)
+
 
 def write_password_protected(path: Path) -> None:
     """An xlsx encrypted with the password «matkhau» (msoffcrypto-tool), kept as committed when it is missing."""

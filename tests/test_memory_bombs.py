@@ -251,6 +251,44 @@ def wide_csv(path: Path, columns: int) -> Path:
     return path
 
 
+def ods(path: Path, rows: str) -> Path:
+    """An OpenDocument spreadsheet of one sheet whose rows after the header are ``rows`` (table XML)."""
+
+    def row(values: list[str]) -> str:
+        cells = "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            for v in values
+        )
+        return f"<table:table-row>{cells}</table:table-row>"
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+        '<office:spreadsheet><table:table table:name="Hồ sơ">'
+        + row(HEADER)
+        + row(["HS-001", "02/04/2026", "10/04/2026", "08/04/2026", "Khai sinh"])
+        + rows
+        + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    return write_zip(
+        path,
+        {
+            "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+            "META-INF/manifest.xml": manifest,
+            "content.xml": content,
+        },
+    )
+
+
 # --- each bomb, as a user would give it ----------------------------------------------------------------------------
 def test_a_4_mb_xlsx_whose_sheet_inflates_to_1_1_gb_is_refused_from_the_zip_directory(tmp_path: Path) -> None:
     path = sheet_bomb(tmp_path / "bom_trang_tinh.xlsx", 1_100_000_000)
@@ -344,6 +382,34 @@ def test_a_csv_header_of_a_million_columns_is_refused_at_once(tmp_path: Path) ->
     path = wide_csv(tmp_path / "1000_cot.csv", 1000)  # at the limit: read
     done = run("validate", path)
     assert done.returncode == 0 and "Số dòng đọc: 1 = nạp 1" in done.stdout, done.stderr
+
+
+def test_an_ods_whose_repeated_rows_stand_for_90_million_cells_is_refused(tmp_path: Path) -> None:
+    filled = (
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        'table:number-columns-repeated="90" office:value-type="string"><text:p>x</text:p></table:table-cell>'
+        "</table:table-row>"
+    )
+    path = ods(tmp_path / "lap_lai.ods", filled)
+    assert path.stat().st_size < 2_000
+    assert_refused(
+        run("validate", path), path, "90.000.180 ô", "20.000.000 ô", "repeated rows and cells counted"
+    )
+
+
+def test_an_ods_with_the_empty_repeats_libreoffice_writes_is_read(tmp_path: Path) -> None:
+    empty = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>HS-002</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>03/04/2026</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>10/04/2026</text:p></table:table-cell>'
+        '<table:table-cell table:number-columns-repeated="16381"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048573"><table:table-cell '
+        'table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    path = ods(tmp_path / "libreoffice.ods", empty)
+    done = run("validate", path)
+    assert done.returncode == 0, done.stderr
+    assert "Số dòng đọc: 2 = nạp 2" in done.stdout
 
 
 def test_a_normal_export_is_untouched(tmp_path: Path) -> None:

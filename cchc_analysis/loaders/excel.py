@@ -137,6 +137,9 @@ def _check_limits(path: Path, kind: str, suffix: str) -> None:
                 limits.scan_part(path, part)
     elif suffix == ".ods":
         limits.scan_part(path, "content.xml")
+        area = limits.ods_area(path)
+        if area > EXCEL_MAX_AREA:  # OpenDocument sheets are read whole: refuse
+            limits.refuse_area(path, area, EXCEL_MAX_AREA)
 
 
 def _parts(path: Path) -> list[str]:

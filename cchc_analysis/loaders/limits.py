@@ -314,6 +314,67 @@ def _scan_refs(data: bytes, found: SheetScan) -> bytes:
     return rest
 
 
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(/?)>")
+_ODS_REPEAT_COLUMNS = re.compile(rb'number-columns-repeated="(\d{1,12})"')
+_ODS_REPEAT_ROWS = re.compile(rb'number-rows-repeated="(\d{1,12})"')
+_ODS_MAX_ROWS = 1_048_576  # calamine reads no row of an OpenDocument sheet beyond Excel's last
+
+
+def ods_area(path: Path) -> int:
+    """Cells a dense reader allocates for the largest sheet of an .ods file, counting repeated rows and cells.
+
+    OpenDocument writes a run of identical rows or cells once, with ``number-rows-repeated`` /
+    ``number-columns-repeated``: a file of one kilobyte may stand for a billion cells. Empty cells repeated to
+    the sheet's edge (LibreOffice writes them in every row) are not counted; rows up to the last one holding a
+    value are, each as wide as the widest row.
+    """
+    largest = 0
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return 0
+    rows = last_row = width = 0
+    with archive:
+        try:
+            stream = archive.open("content.xml")
+        except KeyError:
+            return 0
+        with stream:
+            rest = b""
+            while True:
+                try:
+                    block = stream.read(_BLOCK)
+                except Exception:
+                    return largest  # a damaged part is reported by the reader itself
+                if not block:
+                    break
+                data = rest + block
+                end = data.rfind(b"</table:table-row>")
+                if end < 0:
+                    rest = data[-(4 * _BLOCK) :] if len(data) > 4 * _BLOCK else data
+                    continue
+                end += len(b"</table:table-row>")
+                for table, part in enumerate(data[:end].split(b"<table:table ")):
+                    if table:  # a new sheet
+                        largest = max(largest, last_row * width)
+                        rows = last_row = width = 0
+                    for row in part.split(b"<table:table-row")[1:]:
+                        close = row.find(b">")
+                        repeat = _ODS_REPEAT_ROWS.search(row, 0, close)
+                        times = int(repeat.group(1)) if repeat else 1
+                        position = filled = 0
+                        for attrs, empty in _ODS_CELL.findall(row, close):
+                            columns = _ODS_REPEAT_COLUMNS.search(attrs)
+                            position += int(columns.group(1)) if columns else 1
+                            if not empty or b"value-type" in attrs:
+                                filled = position
+                        rows = min(rows + times, _ODS_MAX_ROWS)
+                        if filled:
+                            last_row, width = rows, max(width, filled)
+                rest = data[end:]
+    return max(largest, last_row * width)
+
+
 def sheet_parts(path: Path) -> dict[str, str]:
     """Sheet name → its part in an xlsx / xlsm archive (empty when the archive does not say)."""
     import xml.etree.ElementTree as ET
@@ -366,6 +427,22 @@ def check_csv_record(cells: list[str], path: object, line: int, *, at_least: boo
     """Refuse one of the first records of a CSV file (where the header is sought) with too many cells."""
     if len(cells) > MAX_COLUMNS:  # (cheap test first: the scale is only read for a wide record)
         check_header_width(len(cells), path, row=line, at_least=at_least)
+
+
+def refuse_area(path: Path, area: int, most: int) -> None:
+    """Refuse a sheet read whole (OpenDocument) whose rows × columns, repeats counted, exceed ``most`` × scale."""
+    most = limit(most)
+    if area <= most:
+        return
+    raise _refuse(
+        path,
+        f"trang tính trải ra {_number(area, True)} ô (dòng và ô lặp lại được tính), vượt giới hạn "
+        f"{_number(most, True)} ô",
+        f"the sheet spans {_number(area, False)} cells (repeated rows and cells counted), over the limit of "
+        f"{_number(most, False)} cells",
+        hint_vi="; hãy xóa các dòng, cột thừa hoặc lưu lại dạng .xlsx",
+        hint_en="; delete the stray rows and columns or save it as .xlsx",
+    )
 
 
 def check_file_size(path: Path, base: int = OLE_FILE_BYTES) -> None:

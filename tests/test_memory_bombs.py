@@ -384,6 +384,14 @@ def test_a_csv_header_of_a_million_columns_is_refused_at_once(tmp_path: Path) ->
     assert done.returncode == 0 and "Số dòng đọc: 1 = nạp 1" in done.stdout, done.stderr
 
 
+def test_a_csv_whose_first_line_has_no_end_is_refused_before_it_is_decoded(tmp_path: Path) -> None:
+    path = tmp_path / "mot_dong.csv"
+    with path.open("wb") as f:
+        for _ in range(40):
+            f.write("Mã hồ sơ,".encode() * (1 << 17))  # 65 MiB without a line break
+    assert_refused(run("validate", path), path, "dòng đầu tiên dài hơn 16 MB", "first line is longer than")
+
+
 def test_an_ods_whose_repeated_rows_stand_for_90_million_cells_is_refused(tmp_path: Path) -> None:
     filled = (
         '<table:table-row table:number-rows-repeated="1000000"><table:table-cell '

@@ -15,7 +15,7 @@ import pandas as pd
 
 from cchc_analysis.errors import InputError
 from cchc_analysis.loaders.headers import HEADER_SEARCH_ROWS, _is_column_number_row, _row_text, _scan_header
-from cchc_analysis.loaders.limits import MAX_COLUMNS, check_csv_record
+from cchc_analysis.loaders.limits import MAX_COLUMNS, check_csv_record, check_first_line
 from cchc_analysis.loaders.sniffing import _check_mojibake, _decode, _RawTable, _sniff, _wrong_kind
 
 _CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -150,6 +150,7 @@ def _read_csv(
     kind = _sniff(data[:512])
     if kind != "text":
         raise _wrong_kind(path, kind)
+    check_first_line(data, path)  # before a line of a gigabyte is decoded
     text = _decode(data, encoding, path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")

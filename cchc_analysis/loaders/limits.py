@@ -22,6 +22,8 @@ memory per byte of sheet XML; saved again by LibreOffice, its sheet is 50,6 MB c
   a cell, under 200 KB in its XML even when every character is escaped.
 * :data:`MAX_COLUMNS` 1 000 cells in a header row (or any of the first rows of a CSV file): exports have 20 to 60
   columns, a Biểu form about 100.
+* :data:`FIRST_LINE_BYTES` 16 MiB for the first line of a CSV file (a title or a header: a header of 1 000 columns
+  of 100 bytes is 100 KB); a file with no line break in that much is not an export.
 * :data:`PARQUET_COLUMN_BYTES` 512 MiB for one text column of a Parquet file once decoded, in one read (the whole
   file, or one part of :data:`~cchc_analysis.loaders.parquet.PARQUET_PART_ROWS` rows): a column of 1 000 000
   procedure names of 150 bytes is 150 MB.
@@ -59,6 +61,7 @@ ZIP_RATIO = 100
 ZIP_RATIO_FROM = 32 * MIB
 CELL_TEXT_BYTES = 1 * MIB
 MAX_COLUMNS = 1000
+FIRST_LINE_BYTES = 16 * MIB
 PARQUET_COLUMN_BYTES = 512 * MIB
 PARQUET_FOOTER_BYTES = 64 * MIB
 OLE_FILE_BYTES = 512 * MIB
@@ -443,6 +446,18 @@ def refuse_area(path: Path, area: int, most: int) -> None:
         hint_vi="; hãy xóa các dòng, cột thừa hoặc lưu lại dạng .xlsx",
         hint_en="; delete the stray rows and columns or save it as .xlsx",
     )
+
+
+def check_first_line(data: bytes, path: object) -> None:
+    """Refuse a text file whose first line is longer than :data:`FIRST_LINE_BYTES`, before it is decoded."""
+    most = limit(FIRST_LINE_BYTES)
+    if len(data) > most and data.find(b"\n", 0, most) < 0 and data.find(b"\r", 0, most) < 0:
+        raise _refuse(
+            path,
+            f"dòng đầu tiên dài hơn {_mb(most, True)} (giới hạn; dòng tiêu đề của bản xuất chỉ vài trăm byte)",
+            f"the first line is longer than the limit of {_mb(most, False)} (an export's header line is a few "
+            "hundred bytes)",
+        )
 
 
 def check_file_size(path: Path, base: int = OLE_FILE_BYTES) -> None:

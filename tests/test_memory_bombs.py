@@ -487,3 +487,14 @@ def test_sizes_are_written_as_people_read_them() -> None:
         and limits._mb(1100 * limits.MIB, False) == "1,100 MB"
     )
     assert limits._mb(limits.MIB // 2, True) == "0,5 MB" and limits._mb(limits.MIB // 2, False) == "0.5 MB"
+
+
+def test_the_other_tables_refuse_a_header_of_too_many_columns(tmp_path: Path) -> None:
+    from cchc_analysis.loaders.tables import read_table
+
+    path = tmp_path / "muc_tieu.csv"
+    path.write_text("key," + ",".join(f"c{i}" for i in range(5000)) + "\nA,1\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"dòng 1 có 5\.001 ô"):
+        read_table(path, required=["key"])
+    path.write_text("key,value\nA,1\n", encoding="utf-8")
+    assert read_table(path, required=["key"])["value"].tolist() == ["1"]

@@ -498,3 +498,19 @@ def test_the_other_tables_refuse_a_header_of_too_many_columns(tmp_path: Path) ->
         read_table(path, required=["key"])
     path.write_text("key,value\nA,1\n", encoding="utf-8")
     assert read_table(path, required=["key"])["value"].tolist() == ["1"]
+
+
+def test_a_parquet_footer_claiming_100_mib_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    path = tmp_path / "chan_trang.parquet"
+    path.write_bytes(b"PAR1" + b"\0" * 100 + (100 << 20).to_bytes(4, "little") + b"PAR1")
+    assert_refused(run("validate", path), path, "metadata", "100 MB", "64 MB")
+
+
+def test_an_old_xls_larger_than_the_limit_is_refused_before_it_is_read(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "cu.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 3 * limits.MIB)
+    monkeypatch.setattr(limits, "OLE_FILE_BYTES", 2 * limits.MIB)
+    from cchc_analysis.loaders import load_dossiers
+
+    with pytest.raises(InputError, match=r"tệp dài 3,0 MB, vượt giới hạn 2,0 MB"):
+        load_dossiers(path)

@@ -32,7 +32,9 @@ memory per byte of sheet XML; saved again by LibreOffice, its sheet is 50,6 MB c
 
 A sheet whose area (rows × columns up to its last cell, as its ``<dimension>`` tag says or as its cells show) is
 larger than :data:`~cchc_analysis.loaders.excel.EXCEL_MAX_AREA` is not refused: it is read as a stream, row by
-row, only the rows that hold cells and only as wide as the header (:func:`sheet_scan` finds its true area).
+row, only the rows that hold cells and only as wide as the header (:func:`scan_part` finds its true area). An
+OpenDocument sheet cannot be streamed: above that area, its repeated rows and cells counted (:func:`ods_area`), it
+is refused.
 
 All limits are multiplied by a scale: the option ``--limits-scale N`` of every command that reads dossiers, or the
 environment variable ``CCHC_LIMITS_SCALE`` (also seen by a briefing's notebook, which runs in another process).
@@ -385,8 +387,11 @@ def sheet_parts(path: Path) -> dict[str, str]:
     names: dict[str, str] = {}
     try:
         with zipfile.ZipFile(path) as archive:
-            workbook = ET.fromstring(archive.read("xl/workbook.xml"))
-            rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            parts = [archive.getinfo(n) for n in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")]
+            if any(p.file_size > 4 * MIB for p in parts):  # a few kilobytes in a real file: not parsed whole
+                return names
+            workbook = ET.fromstring(archive.read(parts[0]))
+            rels = ET.fromstring(archive.read(parts[1]))
     except Exception:
         return names
     targets = {}
@@ -460,9 +465,9 @@ def check_first_line(data: bytes, path: object) -> None:
         )
 
 
-def check_file_size(path: Path, base: int = OLE_FILE_BYTES) -> None:
-    """Refuse a file read whole (an old .xls workbook) larger than the limit."""
-    most = limit(base)
+def check_file_size(path: Path, base: int | None = None) -> None:
+    """Refuse a file read whole (an old .xls workbook) larger than ``base`` (default :data:`OLE_FILE_BYTES`)."""
+    most = limit(OLE_FILE_BYTES if base is None else base)
     size = path.stat().st_size
     if size > most:
         raise _refuse(

@@ -754,7 +754,7 @@ add(
         + "</sheetData></worksheet>"
     ),
     fails("xl/worksheets/sheet1.xml", "bom zip", "zip bomb", "--limits-scale"),
-    "a zip bomb: a sheet of 34 MB of one row repeated, compressed 343 : 1 (sheets compress 8–15 : 1; the limit is "
+    "a zip bomb: a sheet of 32 MiB of one row repeated, compressed 343 : 1 (sheets compress 8–15 : 1; the limit is "
     "100 : 1 for a part of 32 MiB or more)",
 )
 add(

@@ -435,6 +435,27 @@ def test_a_normal_export_is_untouched(tmp_path: Path) -> None:
         assert "Số dòng đọc: 2.000 = nạp 2.000" in done.stdout
 
 
+CORPUS = REPO / "tests" / "data" / "bad"
+BOMBS = sorted(
+    p.name for p in CORPUS.iterdir() if p.name.startswith("bomb_") and not p.name.endswith(".json")
+)
+
+
+@pytest.mark.parametrize("name", [*BOMBS, "stray_cell_row_1e9.xlsx", "xls_biff8.xls"])
+def test_the_corpus_bombs_keep_their_promise_within_2_gb(name: str) -> None:
+    """The small bombs of tests/data/bad (tests/test_bad_inputs.py checks their messages) under the memory limit:
+    without the checks, the .xls and .ods ones abort the process (calamine cannot allocate what they claim)."""
+    import json
+
+    path = CORPUS / name
+    expected = json.loads((CORPUS / f"{path.stem}.expected.json").read_text(encoding="utf-8"))
+    for command in (["validate", path], ["kpis", path, "--period", "2026", "--format", "json"]):
+        done = run(*command)
+        assert done.returncode == expected["exit"], done.stderr[-2000:]
+        if expected["exit"] == 2:
+            assert_refused(done, path, *expected["message_contains"])
+
+
 # --- the checks themselves --------------------------------------------------------------------------------------
 def test_every_limit_scales(monkeypatch) -> None:
     assert limits.limit(limits.MAX_COLUMNS) == 1000

@@ -129,6 +129,10 @@ def _check_limits(path: Path, kind: str, suffix: str) -> None:
     """Refuse a workbook that would need more memory than any real export (see :mod:`.limits`)."""
     if kind == "ole":
         limits.check_file_size(path)
+        area = limits.xls_area(path)
+        if area > EXCEL_MAX_AREA:  # an old .xls is read whole: refuse
+            how = ("theo các bản ghi của tệp .xls", "as the .xls records say")
+            limits.refuse_area(path, area, EXCEL_MAX_AREA, how=how)
         return
     limits.check_zip_parts(path)
     if suffix in (".xlsx", ".xlsm"):  # the shared strings are all read when the workbook opens
@@ -139,7 +143,8 @@ def _check_limits(path: Path, kind: str, suffix: str) -> None:
         limits.scan_part(path, "content.xml")
         area = limits.ods_area(path)
         if area > EXCEL_MAX_AREA:  # OpenDocument sheets are read whole: refuse
-            limits.refuse_area(path, area, EXCEL_MAX_AREA)
+            how = ("dòng và ô lặp lại được tính", "repeated rows and cells counted")
+            limits.refuse_area(path, area, EXCEL_MAX_AREA, how=how)
 
 
 def _parts(path: Path) -> list[str]:

@@ -28,13 +28,14 @@ memory per byte of sheet XML; saved again by LibreOffice, its sheet is 50,6 MB c
   file, or one part of :data:`~cchc_analysis.loaders.parquet.PARQUET_PART_ROWS` rows): a column of 1 000 000
   procedure names of 150 bytes is 150 MB.
 * :data:`PARQUET_FOOTER_BYTES` 64 MiB for a Parquet file's metadata (a few kilobytes in a real file).
-* :data:`OLE_FILE_BYTES` 512 MiB for an old .xls workbook (the format holds at most 65 536 rows × 256 columns).
+* :data:`OLE_FILE_BYTES` 512 MiB for an old .xls workbook (the format holds at most 65 536 rows × 256 columns);
+  its records may claim more, and are read (:func:`xls_area`).
 
 A sheet whose area (rows × columns up to its last cell, as its ``<dimension>`` tag says or as its cells show) is
 larger than :data:`~cchc_analysis.loaders.excel.EXCEL_MAX_AREA` is not refused: it is read as a stream, row by
 row, only the rows that hold cells and only as wide as the header (:func:`scan_part` finds its true area). An
-OpenDocument sheet cannot be streamed: above that area, its repeated rows and cells counted (:func:`ods_area`), it
-is refused.
+OpenDocument or .xls sheet cannot be streamed: above that area, its repeated rows and cells counted
+(:func:`ods_area`) or as its records say (:func:`xls_area`), it is refused.
 
 All limits are multiplied by a scale: the option ``--limits-scale N`` of every command that reads dossiers, or the
 environment variable ``CCHC_LIMITS_SCALE`` (also seen by a briefing's notebook, which runs in another process).
@@ -380,6 +381,116 @@ def ods_area(path: Path) -> int:
     return max(largest, last_row * width)
 
 
+_END_OF_CHAIN = 0xFFFFFFFE
+#: BIFF records that hold a cell: row at byte 0, column at byte 2 (MULRK, MULBLANK: last column at the end).
+_BIFF_CELLS = frozenset({0x0006, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E})
+_BIFF_MULTI = frozenset({0x00BD, 0x00BE})
+
+
+def _ole_stream(data: bytes, wanted: tuple[str, ...]) -> bytes | None:
+    """The first stream named one of ``wanted`` in an OLE compound file (an old .xls), or None.
+
+    A minimal reader of the compound file format ([MS-CFB]): the header's sector size and FAT, the directory,
+    the mini stream for streams under the cut-off. Any inconsistency gives None (the reader reports the file).
+    """
+    import struct
+
+    if len(data) < 512 or not data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return None
+    size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    mini_size = 1 << struct.unpack_from("<H", data, 0x20)[0]
+    dir_start, cutoff, minifat_start = struct.unpack_from("<I4xII", data, 0x30)
+    difat_start, difat_count = struct.unpack_from("<II", data, 0x44)
+    if size not in (512, 4096) or mini_size != 64:
+        return None
+    sectors = (len(data) - size) // size
+
+    def sector(n: int) -> bytes:
+        return data[(n + 1) * size : (n + 2) * size]
+
+    difat = [n for n in struct.unpack_from("<109I", data, 0x4C) if n < sectors]
+    n, seen = difat_start, 0
+    while n < sectors and seen < difat_count and seen <= sectors:
+        entries = struct.unpack(f"<{size // 4}I", sector(n))
+        difat += [e for e in entries[:-1] if e < sectors]
+        n, seen = entries[-1], seen + 1
+    fat: list[int] = []
+    for n in difat:
+        fat += struct.unpack(f"<{size // 4}I", sector(n))
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        out = []
+        while start < len(table) and len(out) <= len(table):
+            out.append(start)
+            start = table[start]
+        return out if start == _END_OF_CHAIN else []
+
+    directory = b"".join(sector(n) for n in chain(dir_start, fat) if n < sectors)
+    entries = [directory[i : i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        return None
+    root_start = struct.unpack_from("<I", entries[0], 116)[0]
+    for entry in entries:
+        length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+        name = entry[: max(length - 2, 0)].decode("utf-16-le", errors="replace")
+        if entry[66] != 2 or name not in wanted:
+            continue
+        start, stream_size = struct.unpack_from("<II", entry, 116)
+        if stream_size >= cutoff:
+            return b"".join(sector(n) for n in chain(start, fat) if n < sectors)[:stream_size]
+        minifat: list[int] = []
+        for n in chain(minifat_start, fat):
+            minifat += struct.unpack(f"<{size // 4}I", sector(n))
+        mini = b"".join(sector(n) for n in chain(root_start, fat) if n < sectors)
+        pieces = [mini[n * mini_size : (n + 1) * mini_size] for n in chain(start, minifat)]
+        return b"".join(pieces)[:stream_size]
+    return None
+
+
+def xls_area(path: Path) -> int:
+    """Rows × columns a dense reader allocates for the largest sheet of an old .xls workbook (0 when unknown).
+
+    Each sheet's ``DIMENSIONS`` record and the row and column of every cell record are read from the workbook
+    stream, without building a cell: a record may claim 4 billion rows or a cell sit in column 65 535, and
+    calamine would allocate rows × columns for it (the format itself stops at 65 536 rows × 256 columns).
+    """
+    import struct
+
+    try:
+        with path.open("rb") as f:
+            stream = _ole_stream(f.read(), ("Workbook", "Book"))
+    except (OSError, struct.error, ValueError, IndexError):
+        return 0
+    if not stream:
+        return 0
+    largest = rows = columns = claimed = 0
+    pos, end = 0, len(stream) - 4
+    unpack = struct.unpack_from
+    while pos <= end:
+        kind, length = unpack("<HH", stream, pos)
+        body = pos + 4
+        pos = body + length
+        if kind in _BIFF_CELLS and length >= 4:
+            row, column = unpack("<HH", stream, body)
+            if row >= rows:
+                rows = row + 1
+            if column >= columns:
+                columns = column + 1
+        elif kind in _BIFF_MULTI and length >= 6:
+            row = unpack("<H", stream, body)[0]
+            last = unpack("<H", stream, body + length - 2)[0]
+            rows, columns = max(rows, row + 1), max(columns, last + 1)
+        elif (
+            kind == 0x0200 and length >= 14
+        ):  # DIMENSIONS (BIFF8): first and last row + 1, first and last column
+            _, last_row, _, last_column = unpack("<IIHH", stream, body)
+            claimed = max(claimed, last_row * last_column)
+        elif kind == 0x0809:  # BOF: a new sheet
+            largest = max(largest, rows * columns, claimed)
+            rows = columns = claimed = 0
+    return max(largest, rows * columns, claimed)
+
+
 def sheet_parts(path: Path) -> dict[str, str]:
     """Sheet name → its part in an xlsx / xlsm archive (empty when the archive does not say)."""
     import xml.etree.ElementTree as ET
@@ -437,17 +548,17 @@ def check_csv_record(cells: list[str], path: object, line: int, *, at_least: boo
         check_header_width(len(cells), path, row=line, at_least=at_least)
 
 
-def refuse_area(path: Path, area: int, most: int) -> None:
-    """Refuse a sheet read whole (OpenDocument) whose rows × columns, repeats counted, exceed ``most`` × scale."""
+def refuse_area(path: Path, area: int, most: int, *, how: tuple[str, str] = ("", "")) -> None:
+    """Refuse a sheet read whole (.ods, .xls) whose rows × columns exceed ``most`` × scale; ``how`` says, in
+    Vietnamese and English, how the area was counted."""
     most = limit(most)
     if area <= most:
         return
+    how_vi, how_en = (f" ({how[0]})", f" ({how[1]})") if how[0] else ("", "")
     raise _refuse(
         path,
-        f"trang tính trải ra {_number(area, True)} ô (dòng và ô lặp lại được tính), vượt giới hạn "
-        f"{_number(most, True)} ô",
-        f"the sheet spans {_number(area, False)} cells (repeated rows and cells counted), over the limit of "
-        f"{_number(most, False)} cells",
+        f"trang tính trải ra {_number(area, True)} ô{how_vi}, vượt giới hạn {_number(most, True)} ô",
+        f"the sheet spans {_number(area, False)} cells{how_en}, over the limit of {_number(most, False)} cells",
         hint_vi="; hãy xóa các dòng, cột thừa hoặc lưu lại dạng .xlsx",
         hint_en="; delete the stray rows and columns or save it as .xlsx",
     )

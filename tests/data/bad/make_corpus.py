@@ -23,6 +23,7 @@ import csv
 import io
 import json
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -863,6 +864,84 @@ add(
     fails("90.000.180 ô", "20.000.000 ô", "--limits-scale"),
     "an OpenDocument sheet of one kilobyte whose repeated rows and cells stand for 90 million cells (calamine would "
     "allocate them all; the limit is 20 million): refused from content.xml",
+)
+
+
+def _biff_record(kind: int, body: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def _xls(
+    rows: list[list[str]], *, stray: tuple[int, int] | None = None, dimensions: tuple[int, int] | None = None
+):
+    """A minimal BIFF8 workbook (one sheet «Hồ sơ» of text cells) in an OLE compound file, written by hand.
+
+    ``stray``: one more cell «x» at (row, column), 0-based; ``dimensions``: what its DIMENSIONS record claims
+    (last row + 1, last column + 1), by default the cells' true extent.
+    """
+    cells = [(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row)]
+    if stray:
+        cells.append((*stray, "x"))
+    strings = sorted({v for _, _, v in cells})
+    index = {text: i for i, text in enumerate(strings)}
+    sst = struct.pack("<II", len(strings), len(strings)) + b"".join(
+        struct.pack("<HB", len(t), 1) + t.encode("utf-16-le") for t in strings
+    )
+    last_row, last_col = dimensions or (max(r for r, _, _ in cells) + 1, max(c for _, c, _ in cells) + 1)
+    sheet = _biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 6))
+    sheet += _biff_record(0x0200, struct.pack("<IIHHH", 0, last_row, 0, min(last_col, 0xFFFF), 0))
+    sheet += b"".join(_biff_record(0x00FD, struct.pack("<HHHI", r, c, 15, index[v])) for r, c, v in cells)
+    sheet += _biff_record(0x000A, b"")
+    name = "Hồ sơ".encode("utf-16-le")
+
+    def workbook_globals(sheet_offset: int) -> bytes:
+        bound = struct.pack("<IBBBB", sheet_offset, 0, 0, len(name) // 2, 1) + name
+        return (
+            _biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 6))
+            + _biff_record(0x0085, bound)
+            + _biff_record(0x00FC, sst)
+            + _biff_record(0x000A, b"")
+        )
+
+    stream = workbook_globals(len(workbook_globals(0))) + sheet
+    stream = stream.ljust(max(4096, -(-len(stream) // 512) * 512), b"\0")  # a regular stream, whole sectors
+    n = len(stream) // 512
+    free, end = 0xFFFFFFFF, 0xFFFFFFFE
+    fat = [*range(1, n), end, end, 0xFFFFFFFD] + [free] * (126 - n)
+
+    def entry(entry_name: str, kind: int, start: int, size: int, child: int = free) -> bytes:
+        raw = (entry_name + "\0").encode("utf-16-le")
+        ids = struct.pack("<HBBIII", len(raw), kind, 1, free, free, child)
+        return raw.ljust(64, b"\0") + ids + b"\0" * 36 + struct.pack("<III", start, size, 0)
+
+    directory = (entry("Root Entry", 5, end, 0, child=1) + entry("Workbook", 2, 0, len(stream))).ljust(
+        512, b"\0"
+    )
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+    header += b"\0" * 6 + struct.pack("<9I", 0, 1, n, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<109I", n + 1, *[free] * 108)
+    return header + stream + directory + struct.pack("<128I", *fat)
+
+
+_XLS_ROWS = [H, GOOD[0]]
+add(
+    "xls_biff8.xls",
+    _xls(_XLS_ROWS),
+    ok(1, 1),
+    "an old .xls (BIFF8, written by hand): read like any workbook; the bombs below differ from it by one record",
+)
+add(
+    "bomb_xls_stray_cell.xls",
+    _xls(_XLS_ROWS, stray=(65_535, 65_535), dimensions=(2, 4)),
+    fails("4.294.967.296 ô", "20.000.000 ô", "as the .xls records say", "--limits-scale"),
+    "an .xls with one cell at row 65 536, column 65 536 (the format stops at column 256): calamine would allocate "
+    "4 billion cells and abort; refused from the workbook stream's records",
+)
+add(
+    "bomb_xls_dimensions.xls",
+    _xls(_XLS_ROWS, dimensions=(0xFFFFFFFF, 0xFFFF)),
+    fails("trang tính trải ra", "--limits-scale"),
+    "an .xls whose DIMENSIONS record claims 4 billion rows × 65 535 columns (calamine reserves them and aborts)",
 )
 
 

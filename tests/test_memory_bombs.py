@@ -490,6 +490,29 @@ def test_a_sheet_scan_finds_the_last_row_and_column_across_blocks(tmp_path: Path
     assert (found.max_row, found.max_column) == (1234568, 28)
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<c r='XFD9'><v>1</v></c>",  # single quotes
+        '<c\n  r = "XFD9"><v>1</v></c>',  # white space as XML allows it
+        '<c foo="a>b" r="XFD9"><v>1</v></c>',  # a ">" quoted in another attribute
+        '<x:c r="XFD9"><x:v>1</x:v></x:c>',  # a namespace prefix
+        '<c r="XFD9" t="inlineStr"><is><r><rPr><color rgb="FF0000"/></rPr><t>c c</t></r></is></c>',  # rich text
+    ],
+)
+def test_a_cell_reference_cannot_hide_from_the_scan(cell: str, tmp_path: Path) -> None:
+    sheet = _SHEET_HEAD + _row(1, ["a"]) + f'<row r="9">{_cell("A9", "b")}{cell}</row>' + _SHEET_TAIL
+    path = workbook(tmp_path / "a.xlsx", sheet)
+    found = limits.scan_part(path, "xl/worksheets/sheet1.xml", area=True)
+    assert (found.max_row, found.max_column) == (9, 16384)
+
+
+def test_a_row_whose_cells_have_no_reference_is_numbered_by_its_row_tag(tmp_path: Path) -> None:
+    sheet = _SHEET_HEAD + _row(1, ["a"]) + "<row r='1000000000'><c t='inlineStr'><is><t>x</t></is></c></row>"
+    path = workbook(tmp_path / "a.xlsx", sheet + _SHEET_TAIL)
+    assert limits.scan_part(path, "xl/worksheets/sheet1.xml", area=True).max_row == 1_000_000_000
+
+
 def test_a_long_text_is_found_wherever_the_blocks_cut_it(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(limits, "_BLOCK", 4096)
     monkeypatch.setattr(limits, "CELL_TEXT_BYTES", 10_000)

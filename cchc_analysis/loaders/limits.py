@@ -205,7 +205,11 @@ class SheetScan:
         return self.max_row * self.max_column
 
 
-_REF = re.compile(rb'([A-Z]{0,3})(\d{1,12})"')
+_ATTRIBUTES = rb"""(?:[^>"']|"[^"]*"|'[^']*')*?"""  # a start tag's attributes, a quoted ">" included
+_CELL_REF = re.compile(
+    rb"<(?:[\w.-]+:)?c\s" + _ATTRIBUTES + rb"""(?<=\s)r\s*=\s*["']([A-Z]{0,3})(\d{1,12})["']"""
+)
+_ROW_REF = re.compile(rb"<(?:[\w.-]+:)?row\s" + _ATTRIBUTES + rb"""(?<=\s)r\s*=\s*["'](\d{1,12})["']""")
 
 
 def _column_number(letters: bytes) -> int:
@@ -288,29 +292,50 @@ def _refuse_text(path: Path, part: str, size: int, text_limit: int) -> None:
     )
 
 
-def _scan_refs(data: bytes, found: SheetScan) -> bytes:
-    """Update ``found`` from the last cell reference of each row in ``data``; return the unfinished last row.
+def _last_cell(data: bytes, start: int, end: int) -> int:
+    """Where the last ``<c …>`` (or ``<x:c …>``) start tag between ``start`` and ``end`` begins, or -1."""
+    i = data.rfind(b"<c", start, end)
+    while i >= 0 and data[i + 2 : i + 3] not in _SPACE:  # "<color …>" of a rich text run
+        i = data.rfind(b"<c", start, i)
+    if data.rfind(b":c", max(i, start), end) < 0:
+        return i
+    for m in reversed(list(_PREFIXED_CELL.finditer(data, max(i, start), end))):  # a namespace prefix: rare
+        return m.start()
+    return i
 
-    Cells come in column order within a row, so a row's last reference holds its widest column and its row.
+
+_SPACE = (b" ", b"\t", b"\n", b"\r")
+_PREFIXED_CELL = re.compile(rb"<[\w.-]+:c\s")
+
+
+def _scan_refs(data: bytes, found: SheetScan) -> bytes:
+    """Update ``found`` from each row of ``data``: its own number and its last cell's reference; return the
+    unfinished last row.
+
+    Cells come in column order within a row, so a row's last reference holds its widest column. Attributes are
+    matched as XML allows them (any white space, either quote), so that a reference cannot hide from the scan.
     """
     rows, columns = found.max_row, found.max_column
     widths: dict[bytes, int] = {}
     start, end = 0, data.find(b"row>")  # "</row>", "</x:row>" (a namespace prefix) and "<row>" all end a row
     while end >= 0:
-        i = data.rfind(b' r="', start, end)
-        if i >= 0:
-            m = _REF.match(data, i + 4)
-            if m is not None:
-                letters, number = m.groups()
-                n = int(number)
-                if n > rows:
-                    rows = n
-                if letters:
-                    width = widths.get(letters)
-                    if width is None:
-                        width = widths[letters] = _column_number(letters)
-                    if width > columns:
-                        columns = width
+        i = _last_cell(data, start, end)
+        m = _CELL_REF.match(data, i) if i >= 0 else None
+        if m is not None:  # the row's last cell
+            letters, number = m.groups()
+            n = int(number)
+            if n > rows:
+                rows = n
+            if letters:
+                width = widths.get(letters)
+                if width is None:
+                    width = widths[letters] = _column_number(letters)
+                if width > columns:
+                    columns = width
+        else:  # no cell reference: the cells are placed in the row the row tag numbers
+            head = _ROW_REF.search(data, start, min(end, start + 1024))
+            if head is not None and int(head.group(1)) > rows:
+                rows = int(head.group(1))
         start, end = end + 4, data.find(b"row>", end + 4)
     found.max_row, found.max_column = rows, columns
     rest = data[start:]

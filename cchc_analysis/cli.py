@@ -55,6 +55,27 @@ def _add_loader_options(p: argparse.ArgumentParser) -> None:
     )
     _add_vocabulary_option(g)
     _add_max_rejected(g)
+    _add_limits_option(g)
+
+
+def _scale(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError:
+        value = 0.0
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"cần một số lớn hơn 0, ví dụ 2 (không phải «{text}»)")
+    return value
+
+
+def _add_limits_option(g: argparse._ActionsContainer) -> None:
+    g.add_argument(
+        "--limits-scale",
+        type=_scale,
+        metavar="N",
+        help="nhân mọi giới hạn bộ nhớ khi đọc tệp (kích thước giải nén của sổ tính, độ dài một ô, số cột, cột "
+        "Parquet) với N, ví dụ 2; cũng đặt được bằng biến môi trường CCHC_LIMITS_SCALE / scale the memory limits",
+    )
 
 
 def _add_vocabulary_option(g: argparse._ActionsContainer) -> None:
@@ -942,6 +963,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--notebook", help="sổ khác trong notebooks/ để chạy với cùng tham số")
     _add_vocabulary_option(p)
     _add_max_rejected(p)
+    _add_limits_option(p)
     p.add_argument("--unit", help="tên đơn vị (mặc định: tên trong tệp hồ sơ — cột đơn vị hoặc dòng tiêu đề)")
     for option, what in (
         ("--ranking", "tệp xếp hạng (Bộ chỉ số 766) của đơn vị"),
@@ -1098,7 +1120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(getattr(args, "unit", None), str):  # printed in workbooks and briefings
             args.unit = _mask(args.unit)
         _start_audit(args, argv)
-        return args.handler(args)
+        from cchc_analysis.loaders.limits import scaled as scaled_limits
+
+        with scaled_limits(getattr(args, "limits_scale", None)):
+            return args.handler(args)
     except InputError as exc:
         message = f"Lỗi dữ liệu đầu vào: {exc}"
         code = EXIT_BAD_INPUT

@@ -25,7 +25,10 @@ Decisions where SPEC §2 is silent
 - Officers' names become stable pseudonyms (``Cán bộ K7Q2MZ4D``) unless ``officer_names=True``; ID-card numbers,
   phone numbers and e-mail addresses typed into kept text columns become ``[đã ẩn]`` (:mod:`cchc_analysis.privacy`).
 - An xlsx sheet whose used area exceeds ``EXCEL_MAX_AREA`` cells (a stray cell far from the table) is read row by
-  row, only as wide as its header.
+  row, only the rows holding a cell (each with its own number) and only the columns that have a header.
+- Before anything is allocated, a file that would need more memory than any real export is refused
+  (:mod:`.limits`: workbook parts, one cell's text, header width, a Parquet column's decoded size; ``--limits-scale``
+  or ``CCHC_LIMITS_SCALE`` raises every limit).
 - All date columns are ``datetime64[us]`` whatever the source; timestamps with a UTC offset are converted
   to Vietnam time (UTC+7) and made naive. Dates outside 01/01/1990–31/12/2060 are rejected.
 - ``channel`` wins over ``online_level`` except for the level-less ``online``; a ``channel`` column is never
@@ -41,6 +44,7 @@ Where things are
 One module per concern; this package's namespace is the public API.
 
 - :mod:`.sniffing` — what a file is (magic bytes) and decoding text;
+- :mod:`.limits` — the memory limits every reader checks before it allocates, and the option to raise them;
 - :mod:`.csv_reader`, :mod:`.excel`, :mod:`.parquet` — one reader per format, each returning a raw table;
 - :mod:`.headers` — the header row (one row, or a group row above sub-headers) and the header aliases
   (``reference/header_aliases.csv``);

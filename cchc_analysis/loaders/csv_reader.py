@@ -16,6 +16,7 @@ import pandas as pd
 from cchc_analysis.errors import InputError
 from cchc_analysis.loaders.headers import HEADER_SEARCH_ROWS, _is_column_number_row, _row_text, _scan_header
 from cchc_analysis.loaders.legacy import check_legacy_bytes
+from cchc_analysis.loaders.limits import MAX_COLUMNS, check_csv_record, check_first_line
 from cchc_analysis.loaders.sniffing import _check_mojibake, _decode, _RawTable, _sniff, _wrong_kind
 
 _CSV_DELIMITERS = (",", ";", "\t", "|")
@@ -27,11 +28,19 @@ _CSV_HEAD_CHARS = 4_000_000
 _CSV_CHUNK_ROWS = 200_000
 
 
-def _head_records(text: str, delimiter: str) -> list[tuple[list[str], int, int]]:
-    """The first records of ``text``: cells, first and last physical line of each."""
+def _head_records(text: str, delimiter: str, path: object = None) -> list[tuple[list[str], int, int]]:
+    """The first records of ``text``: cells, first and last physical line of each.
+
+    A record with more cells than any export has columns is refused here (:func:`.limits.check_csv_record`),
+    before the header search looks at each of its cells.
+    """
     out: list[tuple[list[str], int, int]] = []
+    head = text[:_CSV_HEAD_CHARS]
     try:
-        for record in _records(text[:_CSV_HEAD_CHARS], delimiter):
+        for record in _records(head, delimiter):
+            if len(record[0]) > MAX_COLUMNS:  # (its last line may be cut at the end of the head: "at least")
+                cut = len(text) > len(head) and record[2] > head.count("\n")
+                check_csv_record(record[0], path, record[1], at_least=cut)
             out.append(record)
             if len(out) > HEADER_SEARCH_ROWS + 2:  # a header may take two or three rows
                 break
@@ -142,6 +151,7 @@ def _read_csv(
     kind = _sniff(data[:512])
     if kind != "text":
         raise _wrong_kind(path, kind)
+    check_first_line(data, path)  # before a line of a gigabyte is decoded
     text = _decode(data, encoding, path)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -157,7 +167,7 @@ def _read_csv(
     found = None
     best_error: InputError | None = None
     for delim in [delimiter] if delimiter else _CSV_DELIMITERS:
-        head = _head_records(text, delim)
+        head = _head_records(text, delim, path)
         result = _scan_header([r for r, _, _ in head], path, row_numbers=[start for _, start, _ in head])
         if isinstance(result, InputError):
             if best_error is None or result.score > best_error.score:  # type: ignore[attr-defined]

@@ -11,12 +11,15 @@ import numpy as np
 import pandas as pd
 
 from cchc_analysis.errors import InputError, NotADossierExport
+from cchc_analysis.loaders import limits
 from cchc_analysis.loaders.cleaning import fold
 from cchc_analysis.loaders.headers import (
     HEADER_SEARCH_ROWS,
     _cell_header,
     _find_header,
     _is_column_number_row,
+    _Plan,
+    _plan_headers,
     _row_text,
 )
 from cchc_analysis.loaders.legacy import check_legacy_rows
@@ -41,14 +44,17 @@ def _read_excel(
                 file=path,
             )
         raise _wrong_kind(path, kind)
+    _check_limits(path, kind, suffix)  # before anything is inflated or allocated
+    numbers: list[int] | None = None  # the rows' numbers when they do not follow one another (a stream)
+    found = None
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         names = list(workbook.sheet_names)
         if not names:
             raise InputError("Tệp Excel không có trang tính nào", "The workbook has no sheet", file=path)
         name = _choose_sheet(workbook, names, sheet, path)
-        if suffix in (".xlsx", ".xlsm") and _excel_claimed_area(path) > EXCEL_MAX_AREA:
-            rows = _excel_rows_streamed(path, name)
+        if suffix in (".xlsx", ".xlsm") and _sheet_area(path, name) > EXCEL_MAX_AREA:
+            rows, numbers, found = _excel_rows_streamed(path, name)
         else:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except InputError:
@@ -68,7 +74,7 @@ def _read_excel(
             _check_other_sheets(workbook, names, name, path)  # an empty (or picture-only) cover sheet
         raise InputError(f"Trang tính «{name}» trống", f"The sheet {name!r} is empty", file=path)
     try:
-        index, plan = _find_header(rows, path)
+        index, plan = found if found is not None else _find_header(rows, path)
     except NotADossierExport:
         check_legacy_rows(rows[:HEADER_SEARCH_ROWS], path)  # cells typed in TCVN3 (.VnTime) or VNI fonts
         if sheet is None:
@@ -92,6 +98,8 @@ def _read_excel(
     else:
         columns = [pd.Series([], dtype=object) for _ in range(ncols)]
     row_numbers = np.arange(first + 1, first + 1 + len(body), dtype=np.int64)
+    if numbers is not None:  # a streamed sheet: only the rows that hold cells, with their own numbers
+        row_numbers = np.asarray(numbers[first : first + len(body)], dtype=np.int64)
     return _RawTable(plan, columns, row_numbers, title_lines, excel=True, may_have_footer=True)
 
 
@@ -128,25 +136,123 @@ def _excel_claimed_area(path: Path) -> int:
     return largest
 
 
-def _excel_rows_streamed(path: Path, name: str) -> list[list[object]]:
-    """The rows of a sheet with a huge used area, read row by row and cut at the header's last column.
+def _check_limits(path: Path, kind: str, suffix: str) -> None:
+    """Refuse a workbook that would need more memory than any real export (see :mod:`.limits`)."""
+    if kind == "ole":
+        limits.check_file_size(path)
+        area = limits.xls_area(path)
+        if area > EXCEL_MAX_AREA:  # an old .xls is read whole: refuse
+            how = ("theo các bản ghi của tệp .xls", "as the .xls records say")
+            limits.refuse_area(path, area, EXCEL_MAX_AREA, how=how)
+        return
+    limits.check_zip_parts(path)
+    if suffix in (".xlsx", ".xlsm"):  # the shared strings are all read when the workbook opens
+        for part in _parts(path):
+            if part.lower().endswith("sharedstrings.xml"):
+                limits.scan_part(path, part)
+    elif suffix == ".ods":
+        limits.scan_part(path, "content.xml")
+        area = limits.ods_area(path)
+        if area > EXCEL_MAX_AREA:  # OpenDocument sheets are read whole: refuse
+            how = ("dòng và ô lặp lại được tính", "repeated rows and cells counted")
+            limits.refuse_area(path, area, EXCEL_MAX_AREA, how=how)
 
-    Cells to the right of the last non-blank header cell have no header; they are not read.
+
+def _parts(path: Path) -> list[str]:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.namelist()
+    except Exception:  # a broken archive is reported by the reader itself
+        return []
+
+
+def _sheet_area(path: Path, name: str) -> int:
+    """Rows × columns a dense reader would allocate for sheet ``name``: the largest of what its ``<dimension>``
+    tag claims and what its cells show (a stray cell far below the table), the sheet being scanned in bounded
+    memory, which also refuses a cell text beyond the limit."""
+    part = limits.sheet_parts(path).get(name)
+    parts = (
+        [part] if part else [p for p in _parts(path) if p.startswith("xl/worksheets/") and p.endswith(".xml")]
+    )
+    real = max((limits.scan_part(path, p, area=True).area for p in parts), default=0)
+    return max(real, _excel_claimed_area(path))
+
+
+def _excel_rows_streamed(path: Path, name: str) -> tuple[list[list[object]], list[int], tuple[int, _Plan]]:
+    """The rows of a sheet with a huge area, read as a stream: its rows, their numbers, its header and plan.
+
+    Only rows that hold a cell are kept (a stray cell at row 1 000 000 000 is one row, numbered as the sheet
+    numbers it, not a billion empty ones), and only the columns that have a header (cells to the right of the
+    table, or under a blank header, are not read). The first :data:`HEADER_SEARCH_ROWS` rows are kept whole, to
+    find the header in.
     """
     from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
 
     workbook = load_workbook(path, read_only=True, data_only=True)
+    head_zone = HEADER_SEARCH_ROWS + 2
+    head: list[list[object]] = []
+    rows: list[list[object]] = []
+    numbers: list[int] = []
+    found: tuple[int, _Plan] | None = None
+    position: dict[int, int] = {}  # a header's column (1-based) -> its place in a kept row
     try:
         ws = workbook[name]
-        head = [list(r) for r in ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True)]
-        index, plan = _find_header(head, path)
-        named = [i for i, h in enumerate(plan.headers) if h]
-        width = named[-1] + 1 if named else 1
-        rows = [r[:width] for r in head[: index + 1]]
-        rows.extend(list(r) for r in ws.iter_rows(min_row=index + 2, max_col=width, values_only=True))
+        with ws._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                ws._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                if found is None and number <= head_zone:
+                    head.extend([] for _ in range(len(head), number - 1))
+                    head.append(_cells_row(cells))
+                    continue
+                if found is None:
+                    found, position, rows, numbers = _streamed_header(head, path, name)
+                kept: list[object] = [None] * len(position)
+                any_cell = False
+                for cell in cells:
+                    place = position.get(cell["column"])
+                    if place is not None and cell["value"] is not None:
+                        kept[place] = cell["value"]
+                        any_cell = True
+                if any_cell:
+                    rows.append(kept)
+                    numbers.append(number)
     finally:
         workbook.close()
-    return rows
+    if found is None:
+        found, position, rows, numbers = _streamed_header(head, path, name)
+    return rows, numbers, found
+
+
+def _cells_row(cells: list[dict]) -> list[object]:
+    width = max((c["column"] for c in cells), default=0)
+    row: list[object] = [None] * width
+    for cell in cells:
+        row[cell["column"] - 1] = cell["value"]
+    return row
+
+
+def _streamed_header(
+    head: list[list[object]], path: Path, name: str
+) -> tuple[tuple[int, _Plan], dict[int, int], list[list[object]], list[int]]:
+    """The header of a streamed sheet, kept to its named columns, and the first rows cut the same way."""
+    index, plan = _find_header(head, path)
+    keep = [i for i, h in enumerate(plan.headers) if h]
+    limits.check_header_width(len(keep), path, row=index + 1, sheet=name)
+    span = plan.span
+    plan = _plan_headers([plan.headers[i] for i in keep], path)
+    plan.span = span
+    rows = [[r[i] if i < len(r) else None for i in keep] for r in head]
+    return (index, plan), {i + 1: j for j, i in enumerate(keep)}, rows, list(range(1, len(head) + 1))
 
 
 def _head_rows(workbook: object, path: Path, name: str) -> list[list[object]]:

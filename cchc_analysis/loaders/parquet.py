@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 
 from cchc_analysis import schema
 from cchc_analysis.errors import InputError
+from cchc_analysis.loaders import limits
 from cchc_analysis.loaders.headers import _missing_required_error, _Plan, _plan_headers
 from cchc_analysis.loaders.sniffing import _RawTable, _sniff, _wrong_kind
 
@@ -36,14 +37,22 @@ class _ParquetSource:
 
 
 def _open_parquet(
-    path: Path, data_head: bytes, wanted: set[str] | None, keep_unknown: bool
+    path: Path,
+    data_head: bytes,
+    wanted: set[str] | None,
+    keep_unknown: bool,
+    rows_per_read: int | None = None,
 ) -> _ParquetSource:
-    """The Parquet file, its header plan and the columns to read (only those needed: the others are skipped)."""
+    """The Parquet file, its header plan and the columns to read (only those needed: the others are skipped).
+
+    ``rows_per_read``: the rows decoded at a time (None: the whole file), for the memory limits (:mod:`.limits`).
+    """
     import pyarrow.parquet as pq
 
     kind = _sniff(data_head)
     if kind != "parquet":
         raise _wrong_kind(path, kind)
+    limits.check_parquet_footer(path)
     try:
         parquet = pq.ParquetFile(path, pre_buffer=False)  # read a part's pages as needed, not all at once
         schema_arrow = parquet.schema_arrow
@@ -63,7 +72,14 @@ def _open_parquet(
     positions = sorted(
         [i for c, i in plan.canonical.items() if c in needed] + (plan.unknown if keep_unknown else [])
     )
-    return _ParquetSource(parquet, plan, [schema_arrow.names[i] for i in positions], positions, synthetic)
+    names = [schema_arrow.names[i] for i in positions]
+    try:
+        limits.check_parquet_columns(path, parquet, names, rows_per_read)
+    except InputError:
+        raise
+    except Exception as e:  # Arrow's own errors while measuring: a damaged file
+        raise _parquet_data_error(path, e) from None
+    return _ParquetSource(parquet, plan, names, positions, synthetic)
 
 
 def _parquet_data_error(path: Path, e: Exception) -> InputError:
@@ -109,7 +125,7 @@ def _parquet_parts(
     """
     from functools import partial
 
-    source = _open_parquet(path, data_head, wanted, keep_unknown)
+    source = _open_parquet(path, data_head, wanted, keep_unknown, part_rows)
     total = source.file.metadata.num_rows
     first_row = 1
     try:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from cchc_analysis.errors import InputError
+from cchc_analysis.loaders.limits import check_first_line, check_header_width
 from cchc_analysis.loaders.sniffing import _decode, _sniff, _wrong_kind
 
 #: Delimiters a small table may use, in order of preference when the header line does not decide.
@@ -121,6 +122,7 @@ def read_table(
     kind = _sniff(data[:512])
     if kind != "text":
         raise _wrong_kind(p, kind)
+    check_first_line(data, p)
     text = _decode(data, None, p)
     header_line = _first_line(text)
     if not header_line:
@@ -133,6 +135,7 @@ def read_table(
             f"{what.capitalize()} không đúng định dạng CSV", f"Malformed CSV ({exc})", file=p
         ) from None
     (header_row, header_cells), body = records[0], records[1:]
+    check_header_width(len(header_cells), p, row=header_row)
     header = [_header_key(c) for c in header_cells]
     missing = [c for c in required if c not in header]
     if missing:

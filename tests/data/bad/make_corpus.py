@@ -23,6 +23,7 @@ import csv
 import io
 import json
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -875,6 +876,269 @@ add(
     rounded,
     "18-digit ids that Excel rounded to 15 significant digits (two dossiers became one id) and one shown as "
     "1.23457E+17: the duplicate is rejected and the notes say the ids look rounded, with examples",
+)
+
+
+# --- memory bombs (issue 16, deliverable 1: cchc_analysis/loaders/limits.py) -------------------------------------
+# Small on disk, huge once read: each is refused before anything is allocated (exit 2, naming the part and the
+# limit), or read in bounded memory. The big ones (a sheet of 1,1 GB, a string of 1,1 GB, a Parquet column of 3 GB,
+# a header of a million cells) are built by tests/test_memory_bombs.py in a temporary folder, under a 2 GB limit.
+_SST = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1">'
+_WS = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+
+
+def _bomb_cell(ref: str, value: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{value}</t></is></c>'
+
+
+def _bomb_row(number: int, values: list[str]) -> str:
+    return (
+        f'<row r="{number}">'
+        + "".join(_bomb_cell(f"{'ABCD'[i]}{number}", v) for i, v in enumerate(values))
+        + "</row>"
+    )
+
+
+def _bomb_workbook(sheet: str, strings: str = "") -> bytes:
+    """An xlsx of one sheet (its XML text) and optionally shared strings, written with fixed timestamps."""
+    rels = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    kinds = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{kinds}.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{kinds}.worksheet+xml"/>'
+        + (
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{kinds}.sharedStrings+xml"/>'
+            if strings
+            else ""
+        )
+        + "</Types>",
+        "_rels/.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+        f'Type="{rels}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'xmlns:r="{rels}"><sheets><sheet name="Hồ sơ" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+        f'Type="{rels}/worksheet" Target="worksheets/sheet1.xml"/>'
+        + (
+            f'<Relationship Id="rId2" Type="{rels}/sharedStrings" Target="sharedStrings.xml"/>'
+            if strings
+            else ""
+        )
+        + "</Relationships>",
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    if strings:
+        parts["xl/sharedStrings.xml"] = strings
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, text in parts.items():
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            archive.writestr(entry, text.encode("utf-8"), compresslevel=9)
+    return out.getvalue()
+
+
+_BOMB_HEAD = _bomb_row(1, H) + _bomb_row(2, GOOD[0])
+add(
+    "bomb_zip_ratio.xlsx",
+    _bomb_workbook(
+        _WS
+        + _BOMB_HEAD
+        + '<row><c t="inlineStr"><is><t>HS-002</t></is></c></row>' * 630_000
+        + "</sheetData></worksheet>"
+    ),
+    fails("xl/worksheets/sheet1.xml", "bom zip", "zip bomb", "--limits-scale"),
+    "a zip bomb: a sheet of 32 MiB of one row repeated, compressed 343 : 1 (sheets compress 8–15 : 1; the limit is "
+    "100 : 1 for a part of 32 MiB or more)",
+)
+add(
+    "bomb_shared_string.xlsx",
+    _bomb_workbook(
+        _WS + _bomb_row(1, H) + '<row r="2"><c r="A2" t="s"><v>0</v></c></row></sheetData></worksheet>',
+        _SST + "<si><t>" + "A" * (5 << 20) + "</t></si></sst>",
+    ),
+    fails("chuỗi dùng chung", "shared string", "32.767", "--limits-scale"),
+    "one shared string of 5 MiB (Excel holds 32 767 characters in a cell; the limit is 1 MiB), found by a bounded "
+    "scan before the workbook is opened",
+)
+add(
+    "stray_cell_row_1e9.xlsx",
+    _bomb_workbook(_WS + _BOMB_HEAD + _bomb_row(1_000_000_000, ["x"]) + "</sheetData></worksheet>"),
+    ok(2, 1, rejected=1, blank_date=1),
+    "a stray cell at A1000000000 (beyond Excel's last row): read as a stream, one row numbered 1000000000 (its "
+    "received date is blank), not a billion empty ones",
+)
+add(
+    "header_1200_columns.csv",
+    rows_text([[*H, *(f"Cột {i}" for i in range(1196))], GOOD[0]]),
+    fails("dòng 1 có 1.200 ô", "1.000 cột", "1,200 cells", "--limits-scale"),
+    "a header of 1 200 cells (exports have 20 to 60 columns; the limit is 1 000): refused before the header search",
+)
+
+
+def _dictionary_bomb(rows: int, length: int) -> bytes:
+    """A Parquet file whose dossier_id is one ``length``-letter string in a dictionary, on every row, stored without
+    an Arrow schema so that it is read back as one string per row."""
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    zeros = pa.array(np.zeros(rows, dtype=np.int32))
+    day = pa.array([datetime(2026, 4, 2)], pa.timestamp("us"))
+    table = pa.table(
+        {
+            "dossier_id": pa.DictionaryArray.from_arrays(zeros, pa.array(["x" * length])),
+            "received_at": pa.DictionaryArray.from_arrays(zeros, day),
+            "due_at": pa.DictionaryArray.from_arrays(zeros, day),
+            "resolved_at": pa.DictionaryArray.from_arrays(zeros, day),
+        }
+    )
+    buf = io.BytesIO()
+    pq.write_table(table, buf, store_schema=False, compression="zstd")
+    return buf.getvalue()
+
+
+add(
+    "bomb_parquet_dictionary.parquet",
+    _dictionary_bomb(200_000, 3_000),
+    fails("«dossier_id»", "572 MB", "--limits-scale"),
+    "a Parquet dictionary of one 3 000-letter id on 200 000 rows: 600 MB once decoded (the limit is 512 MiB a column "
+    "in one read), measured from the dictionary before any string is built",
+)
+_ODS_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def _ods_row(values: list[str], repeat: str = "") -> str:
+    cells = "".join(
+        f'<table:table-cell{repeat} office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+        for v in values
+    )
+    return f"<table:table-row>{cells}</table:table-row>"
+
+
+def _ods(rows: str) -> bytes:
+    content = (
+        f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="Hồ sơ">{rows}</table:table></office:spreadsheet>'
+        "</office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, text, kind in (
+            ("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED),
+            ("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED),
+            ("content.xml", content, zipfile.ZIP_DEFLATED),
+        ):
+            entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            entry.compress_type = kind
+            entry.external_attr = 0o600 << 16
+            archive.writestr(entry, text.encode("utf-8"))
+    return out.getvalue()
+
+
+add(
+    "bomb_ods_repeated_rows.ods",
+    _ods(
+        _ods_row(H)
+        + _ods_row(GOOD[0])
+        + '<table:table-row table:number-rows-repeated="1000000">'
+        + '<table:table-cell table:number-columns-repeated="90" office:value-type="string"><text:p>x</text:p>'
+        + "</table:table-cell></table:table-row>"
+    ),
+    fails("90.000.180 ô", "20.000.000 ô", "--limits-scale"),
+    "an OpenDocument sheet of one kilobyte whose repeated rows and cells stand for 90 million cells (calamine would "
+    "allocate them all; the limit is 20 million): refused from content.xml",
+)
+
+
+def _biff_record(kind: int, body: bytes) -> bytes:
+    return struct.pack("<HH", kind, len(body)) + body
+
+
+def _xls(
+    rows: list[list[str]], *, stray: tuple[int, int] | None = None, dimensions: tuple[int, int] | None = None
+):
+    """A minimal BIFF8 workbook (one sheet «Hồ sơ» of text cells) in an OLE compound file, written by hand.
+
+    ``stray``: one more cell «x» at (row, column), 0-based; ``dimensions``: what its DIMENSIONS record claims
+    (last row + 1, last column + 1), by default the cells' true extent.
+    """
+    cells = [(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row)]
+    if stray:
+        cells.append((*stray, "x"))
+    strings = sorted({v for _, _, v in cells})
+    index = {text: i for i, text in enumerate(strings)}
+    sst = struct.pack("<II", len(strings), len(strings)) + b"".join(
+        struct.pack("<HB", len(t), 1) + t.encode("utf-16-le") for t in strings
+    )
+    last_row, last_col = dimensions or (max(r for r, _, _ in cells) + 1, max(c for _, c, _ in cells) + 1)
+    sheet = _biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0, 0, 0, 6))
+    sheet += _biff_record(0x0200, struct.pack("<IIHHH", 0, last_row, 0, min(last_col, 0xFFFF), 0))
+    sheet += b"".join(_biff_record(0x00FD, struct.pack("<HHHI", r, c, 15, index[v])) for r, c, v in cells)
+    sheet += _biff_record(0x000A, b"")
+    name = "Hồ sơ".encode("utf-16-le")
+
+    def workbook_globals(sheet_offset: int) -> bytes:
+        bound = struct.pack("<IBBBB", sheet_offset, 0, 0, len(name) // 2, 1) + name
+        return (
+            _biff_record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0005, 0, 0, 0, 6))
+            + _biff_record(0x0085, bound)
+            + _biff_record(0x00FC, sst)
+            + _biff_record(0x000A, b"")
+        )
+
+    stream = workbook_globals(len(workbook_globals(0))) + sheet
+    stream = stream.ljust(max(4096, -(-len(stream) // 512) * 512), b"\0")  # a regular stream, whole sectors
+    n = len(stream) // 512
+    free, end = 0xFFFFFFFF, 0xFFFFFFFE
+    fat = [*range(1, n), end, end, 0xFFFFFFFD] + [free] * (126 - n)
+
+    def entry(entry_name: str, kind: int, start: int, size: int, child: int = free) -> bytes:
+        raw = (entry_name + "\0").encode("utf-16-le")
+        ids = struct.pack("<HBBIII", len(raw), kind, 1, free, free, child)
+        return raw.ljust(64, b"\0") + ids + b"\0" * 36 + struct.pack("<III", start, size, 0)
+
+    directory = (entry("Root Entry", 5, end, 0, child=1) + entry("Workbook", 2, 0, len(stream))).ljust(
+        512, b"\0"
+    )
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
+    header += b"\0" * 6 + struct.pack("<9I", 0, 1, n, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<109I", n + 1, *[free] * 108)
+    return header + stream + directory + struct.pack("<128I", *fat)
+
+
+_XLS_ROWS = [H, GOOD[0]]
+add(
+    "xls_biff8.xls",
+    _xls(_XLS_ROWS),
+    ok(1, 1),
+    "an old .xls (BIFF8, written by hand): read like any workbook; the bombs below differ from it by one record",
+)
+add(
+    "bomb_xls_stray_cell.xls",
+    _xls(_XLS_ROWS, stray=(65_535, 65_535), dimensions=(2, 4)),
+    fails("4.294.967.296 ô", "20.000.000 ô", "as the .xls records say", "--limits-scale"),
+    "an .xls with one cell at row 65 536, column 65 536 (the format stops at column 256): calamine would allocate "
+    "4 billion cells and abort; refused from the workbook stream's records",
+)
+add(
+    "bomb_xls_dimensions.xls",
+    _xls(_XLS_ROWS, dimensions=(0xFFFFFFFF, 0xFFFF)),
+    fails("trang tính trải ra", "--limits-scale"),
+    "an .xls whose DIMENSIONS record claims 4 billion rows × 65 535 columns (calamine reserves them and aborts)",
 )
 
 

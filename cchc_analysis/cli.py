@@ -1138,6 +1138,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"Cannot read or write the file {exc.filename or ''}: {exc.strerror or exc}"
         )
         code = EXIT_BAD_INPUT
+    except MemoryError:  # Arrow's too: the input needs more memory than this machine (or its limit) gives
+        message = (
+            "Lỗi dữ liệu đầu vào: không đủ bộ nhớ để đọc hết dữ liệu này. Hãy chia tệp theo tháng hoặc quý, "
+            "xuất dạng CSV hoặc Parquet (đọc từng phần), hoặc chạy trên máy nhiều bộ nhớ hơn | "
+            "Out of memory reading this input: split it by month or quarter, export it as CSV or Parquet (read in "
+            "parts), or use a machine with more memory"
+        )
+        code = EXIT_BAD_INPUT
     except Exception as exc:  # a bug: say so plainly, traceback only on request
         message = (
             f"Lỗi không mong đợi (lỗi của chương trình, xin báo lại): {type(exc).__name__}: {exc} | "

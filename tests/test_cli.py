@@ -200,3 +200,22 @@ def test_module_entry_point_runs_without_traceback(raw):
         [sys.executable, "-m", "cchc_analysis", "kpis", str(raw) + ".nope"], capture_output=True, text=True
     )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_running_out_of_memory_is_exit_2_with_one_line_not_a_bug(monkeypatch, capsys):
+    import argparse
+
+    from cchc_analysis import cli
+
+    def handler(args):
+        raise MemoryError
+
+    parser = argparse.ArgumentParser()
+    parser.set_defaults(handler=handler)
+    monkeypatch.setattr(cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(cli, "_start_audit", lambda *a: None)
+    monkeypatch.setattr(cli, "_fail_audit", lambda *a: None)
+    assert cli.main([]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "không đủ bộ nhớ" in err and "Out of memory" in err
+    assert "Traceback" not in err and "xin báo lại" not in err

@@ -36,10 +36,12 @@ from cchc_analysis.loaders import (
     received_span_hint,
 )
 from cchc_analysis.loaders.folders import no_readable_export, skipped_note
+from cchc_analysis.loaders.parquet import unrejecting_columns
 from cchc_analysis.loaders.unit_name import own_unit, with_unit_column
 from cchc_analysis.periods import Period, parse_day, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
+    COUNT_NEEDS,
     RATE_COLUMNS,
     add_rates,
     count_dossiers,
@@ -51,6 +53,7 @@ from cchc_analysis.schema import (
     COLUMN_LABELS_VI,
     COUNT_LABELS_VI,
     RATE_LABELS_VI,
+    REQUIRED_COLUMNS,
     SYNTHETIC_NOTE_VI,
     TEXT_COLUMNS,
 )
@@ -79,13 +82,34 @@ class KpiReport:
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _load_columns(by: Sequence[str]) -> list[str]:
-    """Canonical columns to load for the counts grouped ``by``.
+#: Columns the counts, the period and the row checks use (besides the grouping columns): never left unread.
+_COUNTED = {c for needs in COUNT_NEEDS.values() for c in needs} | {
+    *REQUIRED_COLUMNS,
+    "dossier_id",
+    "status",
+    "returned_at",  # the last date of the data (cut-off), and resolved_at when a file has none
+    "online_level",  # refines channel
+}
+
+
+def _load_columns(by: Sequence[str], files: Sequence[Path] = ()) -> list[str]:
+    """Canonical columns to load for the counts grouped ``by`` from ``files``.
 
     Every column that can get a row rejected is loaded, so the row accounting is that of a full load; the free-text
     columns (procedure, field, unit, source system, officer) never reject a row and are loaded only to group by.
+    A column the counts do not use (``home_pickup``, ``synced_at``) is also left unread when every file is Parquet
+    and its type and statistics show that it cannot reject a row
+    (:func:`~cchc_analysis.loaders.parquet.unrejecting_columns`).
     """
     checked = [c for c in CANONICAL_COLUMNS if c not in TEXT_COLUMNS]
+    unused = [c for c in checked if c not in _COUNTED and c not in by]
+    if unused and files:
+        safe = set(unused)
+        for f in files:
+            safe &= unrejecting_columns(f, safe)
+            if not safe:
+                break
+        checked = [c for c in checked if c not in safe]
     return checked + [c for c in TEXT_COLUMNS if c in by]
 
 
@@ -203,7 +227,10 @@ def _read_all(
         n_parts += 1
         if "unit" in by:  # each file's commune: its unit column, else its title rows («UBND XÃ …»)
             part = replace(
-                part, dossiers=with_unit_column(part.dossiers, own_unit(part.dossiers, part.title_lines))
+                part,
+                dossiers=with_unit_column(
+                    part.dossiers, own_unit(part.dossiers, part.title_lines), categorical=True
+                ),
             )
         span[0] = span[0] | dossier_span(part.dossiers)
         if period is not None:
@@ -280,7 +307,7 @@ def build_kpi_report(
     """
     listing = list_dossier_files(path)
     columns = normalise_by(by)
-    options = {"columns": _load_columns(columns), **(load_options or {})}
+    options = {"columns": _load_columns(columns, listing.files), **(load_options or {})}
     if Path(path).is_dir():  # the folder's cchc_vocabulary.csv applies to every file in it
         options["vocabulary"] = load_vocabulary(path, options.get("vocabulary"))
     target = _first_target(listing.files, period, as_of)

@@ -230,7 +230,8 @@ def _parse_date_column(
 
     ``month_first`` (``--month-first``) undoes a day/month swap: in a workbook (``excel``) the date cells
     (native dates and serial numbers) are read with day and month exchanged, text cells as they are; in a text
-    file, ``nn/nn/yyyy`` text is read month first. A typed datetime column (Parquet) is never changed.
+    file, ``nn/nn/yyyy`` text is read month first. A typed datetime column is changed only when it comes from a
+    workbook (a column of date cells): a Parquet file's never is.
     """
     n = len(raw)
     dtype = raw.dtype
@@ -239,8 +240,17 @@ def _parse_date_column(
         dtype = raw.dtype
     if pd.api.types.is_datetime64_dtype(dtype):  # typed (Parquet, a frame): check blanks and the range only
         values = raw.to_numpy().astype(DATE_DTYPE)  # a copy, in microseconds
-        in_range = (values >= DATE_MIN) & (values <= DATE_MAX)
         status = np.full(n, _DATE_OK, dtype=np.int8)
+        if excel and month_first:  # a workbook's column of date cells (see the object branch below)
+            stamp = ~np.isnat(values)
+            values, exchanged = _exchange_day_month(values)
+            status[stamp & ~exchanged] = _DATE_BAD
+            status[~stamp] = _DATE_BLANK
+            in_range = (values >= DATE_MIN) & (values <= DATE_MAX)
+            status[(status == _DATE_OK) & ~in_range] = _DATE_RANGE
+            values[status != _DATE_OK] = np.datetime64("NaT")
+            return values, status
+        in_range = (values >= DATE_MIN) & (values <= DATE_MAX)
         if not in_range.all():
             outside = ~in_range
             status[outside] = np.where(np.isnat(values[outside]), _DATE_BLANK, _DATE_RANGE)

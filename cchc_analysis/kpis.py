@@ -414,18 +414,17 @@ def _json_texts(column: pd.Series | None, n: int) -> list[str]:
     """JSON text of each value of a column (``null`` for NA or NaN; numbers as ``json.dumps`` writes them)."""
     if column is None:
         return ["null"] * n
-    if pd.api.types.is_integer_dtype(column.dtype):
-        texts = list(map(str, column.to_numpy(dtype=np.int64, na_value=0).tolist()))
-    elif pd.api.types.is_float_dtype(column.dtype):
-        texts = list(map(repr, column.to_numpy(dtype=np.float64, na_value=np.nan).tolist()))
+    if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_float_dtype(column.dtype):
+        # Counts and rates repeat (0, 1.0, 0.5 …): each distinct value is written once, then looked up.
+        integer = pd.api.types.is_integer_dtype(column.dtype)
+        values = column.to_numpy(dtype=np.int64 if integer else np.float64, na_value=0 if integer else np.nan)
+        distinct, inverse = np.unique(values, return_inverse=True)
+        written = list(map(str if integer else repr, distinct.tolist()))
+        texts = [written[i] for i in inverse.tolist()]
     else:
-        known: dict[object, str] = {}  # keys repeat (a unit in each quarter): each written once
-        texts = []
-        for value in _json_column(column, n):
-            text = known.get(value)
-            if text is None:
-                text = known[value] = json.dumps(value, ensure_ascii=False)
-            texts.append(text)
+        codes, uniques = pd.factorize(column)  # keys repeat (a unit in each quarter): each written once
+        written = [json.dumps(_json_value(v), ensure_ascii=False) for v in list(uniques)] + ["null"]
+        texts = [written[i] for i in codes.tolist()]  # code -1 (NA): the last, null
     missing = column.isna().to_numpy()
     if missing.any():
         texts = ["null" if m else t for t, m in zip(texts, missing.tolist(), strict=True)]

@@ -9,6 +9,7 @@ HỘI CHỦ NGHĨA VIỆT NAM»), or in a unit column holding one value. The nam
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -247,7 +248,8 @@ def with_unit_column(dossiers: pd.DataFrame, unit: str | None, *, categorical: b
         distinct = list(uniques)
     # The name of each distinct value, then of a blank cell (``unit``, possibly None), numbered anew: two values
     # may name one commune.
-    names = [_unit_from_text(str(v)) for v in distinct] + [unit]
+    with _NAMING:  # parts named by two threads: the second finds the first's names in the cache
+        names = [_unit_from_text(str(v)) for v in distinct] + [unit]
     name_codes, name_values = pd.factorize(pd.array(names, dtype="string"))  # None → -1
     row_codes = name_codes[codes]  # code -1 (blank cell) takes the last name, ``unit``
     if categorical:
@@ -255,6 +257,9 @@ def with_unit_column(dossiers: pd.DataFrame, unit: str | None, *, categorical: b
         return dossiers.assign(unit=pd.Series(column, index=dossiers.index))
     filled = pd.array(name_values, dtype="string").take(row_codes, allow_fill=True)
     return dossiers.assign(unit=pd.Series(filled, index=dossiers.index))
+
+
+_NAMING = threading.Lock()
 
 
 @functools.lru_cache(maxsize=65536)

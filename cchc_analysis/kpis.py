@@ -37,7 +37,13 @@ from cchc_analysis.loaders import (
 )
 from cchc_analysis.loaders.folders import no_readable_export, skipped_note
 from cchc_analysis.loaders.parquet import unrejecting_columns
-from cchc_analysis.loaders.unit_name import own_unit, with_unit_column
+from cchc_analysis.loaders.unit_name import (
+    fill_unit,
+    unit_from_titles,
+    unit_from_value,
+    unit_texts,
+    with_unit_column,
+)
 from cchc_analysis.periods import Period, parse_day, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
@@ -222,16 +228,15 @@ def _read_all(
     notes: list[str] = []
     n_parts = 0
 
+    texts: set[str] = set()  # distinct values of the unit column of the file being read (up to two)
+
     def consume(part: LoadResult) -> None:  # called one part at a time (see load_dossiers_by_part)
         nonlocal n_parts
         n_parts += 1
-        if "unit" in by:  # each file's commune: its unit column, else its title rows («UBND XÃ …»)
-            part = replace(
-                part,
-                dossiers=with_unit_column(
-                    part.dossiers, own_unit(part.dossiers, part.title_lines), categorical=True
-                ),
-            )
+        if "unit" in by:  # each row's commune; blank cells get the file's unit once the whole file is read
+            if "unit" in part.dossiers.columns and len(texts) < 2:
+                texts.update(unit_texts(part.dossiers["unit"]))
+            part = replace(part, dossiers=with_unit_column(part.dossiers, None, categorical=True))
         span[0] = span[0] | dossier_span(part.dossiers)
         if period is not None:
             counts.append(count_dossiers(part.dossiers, period, by=by, granularity=granularity, sort=False))
@@ -247,12 +252,27 @@ def _read_all(
             if len(files) > 1:
                 progress(f"Đang đọc tệp {i}/{len(files)}: {listing.name(f)}")
             file_options.setdefault("progress", load_progress(progress, f))
+        texts.clear()
+        first_count = len(counts)
         try:
             results.append(load_dossiers_by_part(f, consume, known_ids=known, **file_options))
         except NotADossierExport as error:
             if listing.folder is None or options.get("strict"):
                 raise
             notes.append(skipped_note(listing, f, error))
+            continue
+        if (
+            "unit" in by
+        ):  # the file's commune (its unit column's one value, else its title rows) fills the blanks
+            own = (
+                unit_from_value(next(iter(texts)))
+                if len(texts) == 1
+                else unit_from_titles(results[-1].title_lines)
+            )
+            for k in range(first_count, len(counts)):
+                counts[k] = counts[k].assign(unit=fill_unit(counts[k]["unit"], own))
+            if kept and len(results) == 1:
+                kept[0] = kept[0].assign(unit=fill_unit(kept[0]["unit"], own))
     if not results:
         raise no_readable_export(listing, notes)
     single = kept[0] if kept else None

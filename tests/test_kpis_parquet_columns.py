@@ -105,3 +105,32 @@ def test_unit_column_through_categories_equals_the_text_path():
         pd.DataFrame({"unit": pd.Categorical([None, "Xã An"])}), None, categorical=True
     )
     assert no_unit["unit"].isna().tolist() == [True, False]
+
+
+def test_blank_units_get_the_files_unit_whatever_the_parts(tmp_path, monkeypatch):
+    """A blank unit cell takes the file's unit only when the file's unit column holds one value — judged on the
+    whole file, not on each part: a part with only «Xã An» and blanks must not give its blanks to «Xã An»."""
+    n = 6
+    dates = {
+        "dossier_id": [f"H{i}" for i in range(n)],
+        "received_at": pa.array(pd.to_datetime(["2026-01-05"] * n), pa.timestamp("us")),
+        "due_at": pa.array(pd.to_datetime(["2026-01-09"] * n), pa.timestamp("us")),
+        "resolved_at": pa.array(pd.to_datetime([None] * n), pa.timestamp("us")),
+    }
+    two = _write(
+        pa.table({**dates, "unit": ["Xã An", None, "Xã An", "Xã Bình", None, "Xã Bình"]}),
+        tmp_path / "2.parquet",
+    )
+    one = _write(
+        pa.table({**dates, "unit": ["Xã An", None, "Xã An", None, None, "Xã An"]}), tmp_path / "1.parquet"
+    )
+
+    def groups(path):
+        document = json.loads(format_report_json(build_kpi_report(path, by=["unit"])))
+        return [(g["key"]["unit"], g["counts"]["in_scope"]) for g in document["groups"]]
+
+    whole = {path: groups(path) for path in (two, one)}
+    assert whole[two] == [("Xã An", 2), ("Xã Bình", 2), (None, 2)]  # two units: blanks stay blank
+    assert whole[one] == [("Xã An", 6)]  # one unit: blanks are its dossiers
+    monkeypatch.setattr("cchc_analysis.loaders.build.PARQUET_PART_ROWS", 2)  # parts of two rows
+    assert {path: groups(path) for path in (two, one)} == whole

@@ -202,8 +202,20 @@ def unrejecting_columns(path: str | Path, candidates: Iterable[str]) -> set[str]
     A column typed boolean can hold nothing wrong (a blank is unknown, not an error); a date column typed as naive
     timestamps holds no unreadable date, and no date outside 01/01/1990–31/12/2060 when the statistics of
     every row group say so. A caller that needs such a column only for its checks may leave it unread: the row
-    accounting is the same. Empty for other formats, other types, missing statistics or a file that cannot be
-    opened (reading it will say why).
+    accounting is the same.
+
+    Parameters
+    ----------
+    path : str or Path
+        A dossier file; only Parquet files are looked at.
+    candidates : iterable of str
+        Canonical column names to consider.
+
+    Returns
+    -------
+    set of str
+        The candidates present in the file that cannot reject a row. Empty for other formats, other types,
+        missing statistics or a file that cannot be opened (reading it will say why).
     """
     import pyarrow.parquet as pq
 

@@ -141,6 +141,15 @@ def unit_from_column(values: pd.Series | None) -> str | None:
     """The unit of a unit column holding one value (blanks aside); None when it holds none or several."""
     if values is None:
         return None
+    distinct = unit_texts(values)
+    if len(distinct) != 1:
+        return None
+    return unit_from_value(next(iter(distinct)))
+
+
+def unit_texts(values: pd.Series, limit: int = 2) -> set[str]:
+    """Up to ``limit`` distinct non-blank values of a unit column, spaces collapsed (enough to tell one unit from
+    several: :func:`unit_from_column` of a file read in parts is that of the union of its parts' sets)."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the categories that occur, from a count of the codes
         codes = values.cat.codes.to_numpy()
         occurs = np.bincount(codes[codes >= 0].astype(np.intp), minlength=len(values.cat.categories)) > 0
@@ -152,11 +161,9 @@ def unit_from_column(values: pd.Series | None) -> str | None:
         text = " ".join(str(v).split())
         if text:
             distinct.add(text)
-            if len(distinct) > 1:  # several units: no need to look further
-                return None
-    if len(distinct) != 1:
-        return None
-    return unit_from_value(distinct.pop())
+            if len(distinct) >= limit:  # several units: no need to look further
+                break
+    return distinct
 
 
 def unit_name(
@@ -196,6 +203,16 @@ def in_sentence(name: str | None) -> str:
     return name
 
 
+def fill_unit(values: pd.Series, unit: str | None) -> pd.Series:
+    """A unit column (categorical or text) with its blank cells set to ``unit``; unchanged when ``unit`` is None
+    or no cell is blank."""
+    if unit is None or not values.isna().any():
+        return values
+    if isinstance(values.dtype, pd.CategoricalDtype) and unit not in values.cat.categories:
+        values = values.cat.add_categories([unit])
+    return values.fillna(unit)
+
+
 def own_unit(dossiers: pd.DataFrame, title_lines: Iterable[str] = ()) -> str | None:
     """The unit a file itself names (its unit column's one value, else its title rows), whatever ``--unit`` says:
     in a folder of several units' exports, ``--unit`` picks the unit of interest, not every file's unit."""
@@ -231,11 +248,12 @@ def with_unit_column(dossiers: pd.DataFrame, unit: str | None, *, categorical: b
     ['Xã Đại Sơn', 'Xã Đại Sơn']
     """
     if "unit" not in dossiers.columns:
-        if unit is None:
+        if unit is None and not categorical:
             return dossiers
-        if categorical:
+        if categorical:  # (with no ``unit``: a column of blanks, named later by the caller)
             column = pd.Categorical.from_codes(
-                np.zeros(len(dossiers), dtype=np.int8), categories=pd.Index([unit], dtype="string")
+                np.full(len(dossiers), 0 if unit is not None else -1, dtype=np.int8),
+                categories=pd.Index([] if unit is None else [unit], dtype="string"),
             )
             return dossiers.assign(unit=pd.Series(column, index=dossiers.index))
         return dossiers.assign(unit=pd.Series(unit, index=dossiers.index, dtype="string"))

@@ -233,10 +233,13 @@ def _read_all(
     def consume(part: LoadResult) -> None:  # called one part at a time (see load_dossiers_by_part)
         nonlocal n_parts
         n_parts += 1
-        if "unit" in by:  # each row's commune; blank cells get the file's unit once the whole file is read
-            if "unit" in part.dossiers.columns and len(texts) < 2:
+        if "unit" in by and "unit" in part.dossiers.columns:  # each row's commune, its blanks named later
+            if len(texts) < 2:
                 texts.update(unit_texts(part.dossiers["unit"]))
             part = replace(part, dossiers=with_unit_column(part.dossiers, None, categorical=True))
+        elif "unit" in by:  # no unit column: the unit the title rows name (none: count_dossiers says so)
+            title_unit = unit_from_titles(part.title_lines)
+            part = replace(part, dossiers=with_unit_column(part.dossiers, title_unit, categorical=True))
         span[0] = span[0] | dossier_span(part.dossiers)
         if period is not None:
             counts.append(count_dossiers(part.dossiers, period, by=by, granularity=granularity, sort=False))
@@ -261,14 +264,10 @@ def _read_all(
                 raise
             notes.append(skipped_note(listing, f, error))
             continue
-        if (
-            "unit" in by
-        ):  # the file's commune (its unit column's one value, else its title rows) fills the blanks
-            own = (
-                unit_from_value(next(iter(texts)))
-                if len(texts) == 1
-                else unit_from_titles(results[-1].title_lines)
-            )
+        if "unit" in by:
+            # Blank unit cells get the file's unit: its unit column's one value, else the unit its title rows name.
+            one = len(texts) == 1
+            own = unit_from_value(next(iter(texts))) if one else unit_from_titles(results[-1].title_lines)
             for k in range(first_count, len(counts)):
                 counts[k] = counts[k].assign(unit=fill_unit(counts[k]["unit"], own))
             if kept and len(results) == 1:

@@ -248,12 +248,11 @@ def with_unit_column(dossiers: pd.DataFrame, unit: str | None, *, categorical: b
     ['Xã Đại Sơn', 'Xã Đại Sơn']
     """
     if "unit" not in dossiers.columns:
-        if unit is None and not categorical:
+        if unit is None:
             return dossiers
-        if categorical:  # (with no ``unit``: a column of blanks, named later by the caller)
+        if categorical:
             column = pd.Categorical.from_codes(
-                np.full(len(dossiers), 0 if unit is not None else -1, dtype=np.int8),
-                categories=pd.Index([] if unit is None else [unit], dtype="string"),
+                np.zeros(len(dossiers), dtype=np.int8), categories=pd.Index([unit], dtype="string")
             )
             return dossiers.assign(unit=pd.Series(column, index=dossiers.index))
         return dossiers.assign(unit=pd.Series(unit, index=dossiers.index, dtype="string"))

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from cchc_analysis.dossier_ids import KnownIds
+from cchc_analysis.dossier_ids import KnownIds, string_buffers
 from cchc_analysis.errors import NotADossierExport
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct
 from cchc_analysis.loaders import (
@@ -429,52 +431,60 @@ def report_to_json(report: KpiReport) -> dict:
     return document
 
 
-def _json_texts(column: pd.Series | None, n: int) -> list[str]:
-    """JSON text of each value of a column (``null`` for NA or NaN; numbers as ``json.dumps`` writes them)."""
+def _json_texts(column: pd.Series | None, n: int) -> pa.Array:
+    """JSON text of each value of a column, as Arrow strings (``null`` for NA or NaN; numbers as ``json.dumps``
+    writes them). Each distinct value is written once by Python — counts, rates and keys repeat — then taken."""
     if column is None:
-        return ["null"] * n
+        return pa.array(["null"], type=pa.string()).take(pa.array(np.zeros(n, dtype=np.int64)))
     if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_float_dtype(column.dtype):
-        # Counts and rates repeat (0, 1.0, 0.5 …): each distinct value is written once, then looked up.
         integer = pd.api.types.is_integer_dtype(column.dtype)
         values = column.to_numpy(dtype=np.int64 if integer else np.float64, na_value=0 if integer else np.nan)
-        distinct, inverse = np.unique(values, return_inverse=True)
+        distinct, index = np.unique(values, return_inverse=True)
         written = list(map(str if integer else repr, distinct.tolist()))
-        texts = [written[i] for i in inverse.tolist()]
     else:
-        codes, uniques = pd.factorize(column)  # keys repeat (a unit in each quarter): each written once
-        written = [json.dumps(_json_value(v), ensure_ascii=False) for v in list(uniques)] + ["null"]
-        texts = [written[i] for i in codes.tolist()]  # code -1 (NA): the last, null
-    missing = column.isna().to_numpy()
-    if missing.any():
-        texts = ["null" if m else t for t, m in zip(texts, missing.tolist(), strict=True)]
-    return texts
+        index, uniques = pd.factorize(column)  # NA: -1
+        written = [json.dumps(_json_value(v), ensure_ascii=False) for v in list(uniques)]
+    missing = column.isna().to_numpy(dtype=bool)
+    index = np.where(missing | (index < 0), len(written), index).astype(np.int64)
+    return pa.array([*written, "null"], type=pa.string()).take(pa.array(index))
 
 
 def format_report_json(report: KpiReport) -> str:
     """:func:`report_to_json` as text, one group a line.
 
     Equal to ``json.dumps(report_to_json(report))`` once parsed, and fast for tens of thousands of groups: each
-    column is written as text once, then each group fills a template.
+    column is written as text once (each distinct value once), then the lines are joined column by column by
+    Arrow (``binary_join_element_wise``), with no Python work per group.
     """
     table = report.table
     n = len(table)
     document = report_to_json(replace(report, table=table.iloc[:0]))  # everything but the groups
     names = [*(("key", c) for c in report.by), *(("counts", c) for c in COUNT_COLUMNS)]
     names += [("rates", r) for r in RATE_COLUMNS]
-    columns = [_json_texts(table.get(c), n) for _, c in names]
-    parts = []
-    for part in ("key", "counts", "rates"):
-        fields = ", ".join(f"{json.dumps(c)}: %s" for p, c in names if p == part)
-        parts.append(f'"{part}": {{{fields}}}')
-    template = "{" + ", ".join(parts) + "}"
-    groups = ",\n    ".join(template % row for row in zip(*columns, strict=True)) if n else ""
-    lines = []
+    groups = ""
+    if n:
+        pieces: list[object] = []  # the text before each value, the value's column, …, the closing text
+        before = "{"
+        for part in ("key", "counts", "rates"):
+            fields = [c for p, c in names if p == part]
+            before += f'"{part}": {{'
+            for k, c in enumerate(fields):
+                pieces.append(pa.scalar(before + ("" if k == 0 else ", ") + f"{json.dumps(c)}: "))
+                pieces.append(_json_texts(table.get(c), n))
+                before = ""
+            before += "}, " if part != "rates" else "}}"  # (no grouping column: "key": {})
+        separator = ",\n    "
+        pieces.append(pa.scalar(before + separator))
+        lines = pc.binary_join_element_wise(*pieces, "")  # every line and its separator, back to back
+        offsets, data = string_buffers(lines)
+        groups = data[offsets[0] : offsets[-1]].tobytes().decode("utf-8")[: -len(separator)]
+    lines_out = []
     for name, value in document.items():
         if name == "groups":
-            lines.append(f'  "groups": [\n    {groups}\n  ]' if n else '  "groups": []')
+            lines_out.append(f'  "groups": [\n    {groups}\n  ]' if n else '  "groups": []')
         else:
-            lines.append(f"  {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+            lines_out.append(f"  {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines_out) + "\n}\n"
 
 
 #: Columns of the terminal table: counts then rates, a compact selection.

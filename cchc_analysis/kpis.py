@@ -18,8 +18,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from cchc_analysis.dossier_ids import KnownIds
+from cchc_analysis.dossier_ids import KnownIds, string_buffers
 from cchc_analysis.errors import NotADossierExport
 from cchc_analysis.formatting import fmt_date, fmt_int, fmt_pct
 from cchc_analysis.loaders import (
@@ -36,10 +38,18 @@ from cchc_analysis.loaders import (
     received_span_hint,
 )
 from cchc_analysis.loaders.folders import no_readable_export, skipped_note
-from cchc_analysis.loaders.unit_name import own_unit, with_unit_column
+from cchc_analysis.loaders.parquet import unrejecting_columns
+from cchc_analysis.loaders.unit_name import (
+    fill_unit,
+    unit_from_titles,
+    unit_from_value,
+    unit_texts,
+    with_unit_column,
+)
 from cchc_analysis.periods import Period, parse_day, period_between
 from cchc_analysis.rates import (
     COUNT_COLUMNS,
+    COUNT_NEEDS,
     RATE_COLUMNS,
     add_rates,
     count_dossiers,
@@ -51,6 +61,7 @@ from cchc_analysis.schema import (
     COLUMN_LABELS_VI,
     COUNT_LABELS_VI,
     RATE_LABELS_VI,
+    REQUIRED_COLUMNS,
     SYNTHETIC_NOTE_VI,
     TEXT_COLUMNS,
 )
@@ -79,13 +90,34 @@ class KpiReport:
         return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
-def _load_columns(by: Sequence[str]) -> list[str]:
-    """Canonical columns to load for the counts grouped ``by``.
+#: Columns the counts, the period and the row checks use (besides the grouping columns): never left unread.
+_COUNTED = {c for needs in COUNT_NEEDS.values() for c in needs} | {
+    *REQUIRED_COLUMNS,
+    "dossier_id",
+    "status",
+    "returned_at",  # the last date of the data (cut-off), and resolved_at when a file has none
+    "online_level",  # refines channel
+}
+
+
+def _load_columns(by: Sequence[str], files: Sequence[Path] = ()) -> list[str]:
+    """Canonical columns to load for the counts grouped ``by`` from ``files``.
 
     Every column that can get a row rejected is loaded, so the row accounting is that of a full load; the free-text
     columns (procedure, field, unit, source system, officer) never reject a row and are loaded only to group by.
+    A column the counts do not use (``home_pickup``, ``synced_at``) is also left unread when every file is Parquet
+    and its type and statistics show that it cannot reject a row
+    (:func:`~cchc_analysis.loaders.parquet.unrejecting_columns`).
     """
     checked = [c for c in CANONICAL_COLUMNS if c not in TEXT_COLUMNS]
+    unused = [c for c in checked if c not in _COUNTED and c not in by]
+    if unused and files:
+        safe = set(unused)
+        for f in files:
+            safe &= unrejecting_columns(f, safe)
+            if not safe:
+                break
+        checked = [c for c in checked if c not in safe]
     return checked + [c for c in TEXT_COLUMNS if c in by]
 
 
@@ -198,13 +230,18 @@ def _read_all(
     notes: list[str] = []
     n_parts = 0
 
+    texts: set[str] = set()  # distinct values of the unit column of the file being read (up to two)
+
     def consume(part: LoadResult) -> None:  # called one part at a time (see load_dossiers_by_part)
         nonlocal n_parts
         n_parts += 1
-        if "unit" in by:  # each file's commune: its unit column, else its title rows («UBND XÃ …»)
-            part = replace(
-                part, dossiers=with_unit_column(part.dossiers, own_unit(part.dossiers, part.title_lines))
-            )
+        if "unit" in by and "unit" in part.dossiers.columns:  # each row's commune, its blanks named later
+            if len(texts) < 2:
+                texts.update(unit_texts(part.dossiers["unit"]))
+            part = replace(part, dossiers=with_unit_column(part.dossiers, None, categorical=True))
+        elif "unit" in by:  # no unit column: the unit the title rows name (none: count_dossiers says so)
+            title_unit = unit_from_titles(part.title_lines)
+            part = replace(part, dossiers=with_unit_column(part.dossiers, title_unit, categorical=True))
         span[0] = span[0] | dossier_span(part.dossiers)
         if period is not None:
             counts.append(count_dossiers(part.dossiers, period, by=by, granularity=granularity, sort=False))
@@ -220,12 +257,23 @@ def _read_all(
             if len(files) > 1:
                 progress(f"Đang đọc tệp {i}/{len(files)}: {listing.name(f)}")
             file_options.setdefault("progress", load_progress(progress, f))
+        texts.clear()
+        first_count = len(counts)
         try:
             results.append(load_dossiers_by_part(f, consume, known_ids=known, **file_options))
         except NotADossierExport as error:
             if listing.folder is None or options.get("strict"):
                 raise
             notes.append(skipped_note(listing, f, error))
+            continue
+        if "unit" in by:
+            # Blank unit cells get the file's unit: its unit column's one value, else the unit its title rows name.
+            one = len(texts) == 1
+            own = unit_from_value(next(iter(texts))) if one else unit_from_titles(results[-1].title_lines)
+            for k in range(first_count, len(counts)):
+                counts[k] = counts[k].assign(unit=fill_unit(counts[k]["unit"], own))
+            if kept and len(results) == 1:
+                kept[0] = kept[0].assign(unit=fill_unit(kept[0]["unit"], own))
     if not results:
         raise no_readable_export(listing, notes)
     single = kept[0] if kept else None
@@ -280,7 +328,7 @@ def build_kpi_report(
     """
     listing = list_dossier_files(path)
     columns = normalise_by(by)
-    options = {"columns": _load_columns(columns), **(load_options or {})}
+    options = {"columns": _load_columns(columns, listing.files), **(load_options or {})}
     if Path(path).is_dir():  # the folder's cchc_vocabulary.csv applies to every file in it
         options["vocabulary"] = load_vocabulary(path, options.get("vocabulary"))
     target = _first_target(listing.files, period, as_of)
@@ -383,53 +431,60 @@ def report_to_json(report: KpiReport) -> dict:
     return document
 
 
-def _json_texts(column: pd.Series | None, n: int) -> list[str]:
-    """JSON text of each value of a column (``null`` for NA or NaN; numbers as ``json.dumps`` writes them)."""
+def _json_texts(column: pd.Series | None, n: int) -> pa.Array:
+    """JSON text of each value of a column, as Arrow strings (``null`` for NA or NaN; numbers as ``json.dumps``
+    writes them). Each distinct value is written once by Python — counts, rates and keys repeat — then taken."""
     if column is None:
-        return ["null"] * n
-    if pd.api.types.is_integer_dtype(column.dtype):
-        texts = list(map(str, column.to_numpy(dtype=np.int64, na_value=0).tolist()))
-    elif pd.api.types.is_float_dtype(column.dtype):
-        texts = list(map(repr, column.to_numpy(dtype=np.float64, na_value=np.nan).tolist()))
+        return pa.array(["null"], type=pa.string()).take(pa.array(np.zeros(n, dtype=np.int64)))
+    if pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_float_dtype(column.dtype):
+        integer = pd.api.types.is_integer_dtype(column.dtype)
+        values = column.to_numpy(dtype=np.int64 if integer else np.float64, na_value=0 if integer else np.nan)
+        distinct, index = np.unique(values, return_inverse=True)
+        written = list(map(str if integer else repr, distinct.tolist()))
     else:
-        known: dict[object, str] = {}  # keys repeat (a unit in each quarter): each written once
-        texts = []
-        for value in _json_column(column, n):
-            text = known.get(value)
-            if text is None:
-                text = known[value] = json.dumps(value, ensure_ascii=False)
-            texts.append(text)
-    missing = column.isna().to_numpy()
-    if missing.any():
-        texts = ["null" if m else t for t, m in zip(texts, missing.tolist(), strict=True)]
-    return texts
+        index, uniques = pd.factorize(column)  # NA: -1
+        written = [json.dumps(_json_value(v), ensure_ascii=False) for v in list(uniques)]
+    missing = column.isna().to_numpy(dtype=bool)
+    index = np.where(missing | (index < 0), len(written), index).astype(np.int64)
+    return pa.array([*written, "null"], type=pa.string()).take(pa.array(index))
 
 
 def format_report_json(report: KpiReport) -> str:
     """:func:`report_to_json` as text, one group a line.
 
     Equal to ``json.dumps(report_to_json(report))`` once parsed, and fast for tens of thousands of groups: each
-    column is written as text once, then each group fills a template.
+    column is written as text once (each distinct value once), then the lines are joined column by column by
+    Arrow (``binary_join_element_wise``), with no Python work per group.
     """
     table = report.table
     n = len(table)
     document = report_to_json(replace(report, table=table.iloc[:0]))  # everything but the groups
     names = [*(("key", c) for c in report.by), *(("counts", c) for c in COUNT_COLUMNS)]
     names += [("rates", r) for r in RATE_COLUMNS]
-    columns = [_json_texts(table.get(c), n) for _, c in names]
-    parts = []
-    for part in ("key", "counts", "rates"):
-        fields = ", ".join(f"{json.dumps(c)}: %s" for p, c in names if p == part)
-        parts.append(f'"{part}": {{{fields}}}')
-    template = "{" + ", ".join(parts) + "}"
-    groups = ",\n    ".join(template % row for row in zip(*columns, strict=True)) if n else ""
-    lines = []
+    groups = ""
+    if n:
+        pieces: list[object] = []  # the text before each value, the value's column, …, the closing text
+        before = "{"
+        for part in ("key", "counts", "rates"):
+            fields = [c for p, c in names if p == part]
+            before += f'"{part}": {{'
+            for k, c in enumerate(fields):
+                pieces.append(pa.scalar(before + ("" if k == 0 else ", ") + f"{json.dumps(c)}: "))
+                pieces.append(_json_texts(table.get(c), n))
+                before = ""
+            before += "}, " if part != "rates" else "}}"  # (no grouping column: "key": {})
+        separator = ",\n    "
+        pieces.append(pa.scalar(before + separator))
+        lines = pc.binary_join_element_wise(*pieces, "")  # every line and its separator, back to back
+        offsets, data = string_buffers(lines)
+        groups = data[offsets[0] : offsets[-1]].tobytes().decode("utf-8")[: -len(separator)]
+    lines_out = []
     for name, value in document.items():
         if name == "groups":
-            lines.append(f'  "groups": [\n    {groups}\n  ]' if n else '  "groups": []')
+            lines_out.append(f'  "groups": [\n    {groups}\n  ]' if n else '  "groups": []')
         else:
-            lines.append(f"  {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+            lines_out.append(f"  {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(lines_out) + "\n}\n"
 
 
 #: Columns of the terminal table: counts then rates, a compact selection.

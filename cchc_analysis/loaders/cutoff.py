@@ -65,10 +65,21 @@ def _extreme(column: pd.Series, which: str) -> pd.Timestamp | None:
     values = column.to_numpy()
     if values.dtype.kind != "M":
         values = pd.to_datetime(column, errors="coerce").to_numpy()
-    values = values[~np.isnat(values)]
     if not len(values):
         return None
-    return pd.Timestamp(values.min() if which == "min" else values.max())
+    # On the int64 ticks, without a copy of the dates: NaT is the int64 minimum, below every date (a maximum
+    # ignores it) and left out of a minimum by ``where``.
+    ticks = values.view(np.int64)
+    nat = np.iinfo(np.int64).min
+    if which == "min":
+        found = int(ticks.min(initial=np.iinfo(np.int64).max, where=ticks != nat))
+        if found == np.iinfo(np.int64).max and not (ticks == found).any():
+            return None
+    else:
+        found = int(ticks.max())
+        if found == nat:
+            return None
+    return pd.Timestamp(np.array(found, dtype=np.int64).view(values.dtype)[()])
 
 
 def dossier_span(dossiers: pd.DataFrame) -> DataSpan:

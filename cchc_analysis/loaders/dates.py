@@ -21,6 +21,8 @@ DATE_MAX = np.datetime64("2060-12-31T23:59:59", "us")
 
 
 DATE_DTYPE = "datetime64[us]"
+_TICK_MIN = int(DATE_MIN.astype(np.int64))  # DATE_MIN and DATE_MAX as microseconds since 1970
+_TICK_MAX = int(DATE_MAX.astype(np.int64))
 
 
 VIETNAM_UTC_OFFSET = timedelta(hours=7)
@@ -230,7 +232,8 @@ def _parse_date_column(
 
     ``month_first`` (``--month-first``) undoes a day/month swap: in a workbook (``excel``) the date cells
     (native dates and serial numbers) are read with day and month exchanged, text cells as they are; in a text
-    file, ``nn/nn/yyyy`` text is read month first. A typed datetime column (Parquet) is never changed.
+    file, ``nn/nn/yyyy`` text is read month first. A typed datetime column is changed only when it comes from a
+    workbook (a column of date cells): a Parquet file's never is.
     """
     n = len(raw)
     dtype = raw.dtype
@@ -238,12 +241,28 @@ def _parse_date_column(
         raw = raw.dt.tz_convert(timezone(VIETNAM_UTC_OFFSET)).dt.tz_localize(None)
         dtype = raw.dtype
     if pd.api.types.is_datetime64_dtype(dtype):  # typed (Parquet, a frame): check blanks and the range only
-        values = raw.to_numpy().astype(DATE_DTYPE)  # a copy, in microseconds
+        values = raw.to_numpy()  # copied below only when it changes (or is not in microseconds)
+        if values.dtype != np.dtype(DATE_DTYPE):
+            values = values.astype(DATE_DTYPE)
+        status = np.zeros(n, dtype=np.int8)  # _DATE_OK
+        if excel and month_first:  # a workbook's column of date cells (see the object branch below)
+            stamp = ~np.isnat(values)
+            values, exchanged = _exchange_day_month(values)
+            status[stamp & ~exchanged] = _DATE_BAD
+            status[~stamp] = _DATE_BLANK
+            in_range = (values >= DATE_MIN) & (values <= DATE_MAX)
+            status[(status == _DATE_OK) & ~in_range] = _DATE_RANGE
+            values[status != _DATE_OK] = np.datetime64("NaT")
+            return values, status
+        # The usual case first, on the int64 ticks (NaT is the int64 minimum): every date present and in range.
+        ticks = values.view(np.int64)
+        if len(ticks) and ticks.min() >= _TICK_MIN and ticks.max() <= _TICK_MAX:
+            return values, status
         in_range = (values >= DATE_MIN) & (values <= DATE_MAX)
-        status = np.full(n, _DATE_OK, dtype=np.int8)
         if not in_range.all():
             outside = ~in_range
             status[outside] = np.where(np.isnat(values[outside]), _DATE_BLANK, _DATE_RANGE)
+            values = values.copy()  # the raw column keeps its cells (a rejected row shows its value)
             values[outside] = np.datetime64("NaT")
         return values, status
     values = np.full(n, np.datetime64("NaT"), dtype=DATE_DTYPE)

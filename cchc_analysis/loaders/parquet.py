@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from cchc_analysis import schema
 from cchc_analysis.errors import InputError
 from cchc_analysis.loaders import limits
 from cchc_analysis.loaders.headers import _missing_required_error, _Plan, _plan_headers
-from cchc_analysis.loaders.sniffing import _RawTable, _sniff, _wrong_kind
+from cchc_analysis.loaders.sniffing import PARQUET_EXTENSIONS, _RawTable, _sniff, _wrong_kind
 
 #: Rows per part when a Parquet file is loaded part by part (:func:`load_dossiers_by_part`): memory is bounded by
 #: a few parts, not by the file.
@@ -210,3 +210,75 @@ def _needed_columns(present: set[str], wanted: set[str] | None) -> set[str]:
     if "channel" in needed:
         needed.add("online_level")
     return needed & present
+
+
+def unrejecting_columns(path: str | Path, candidates: Iterable[str]) -> set[str]:
+    """The canonical columns among ``candidates`` that cannot get a row of the Parquet file ``path`` rejected.
+
+    A column typed boolean can hold nothing wrong (a blank is unknown, not an error); a date column typed as naive
+    timestamps holds no unreadable date, and no date outside 01/01/1990–31/12/2060 when the statistics of
+    every row group say so. A caller that needs such a column only for its checks may leave it unread: the row
+    accounting is the same.
+
+    Parameters
+    ----------
+    path : str or Path
+        A dossier file; only Parquet files are looked at.
+    candidates : iterable of str
+        Canonical column names to consider.
+
+    Returns
+    -------
+    set of str
+        The candidates present in the file that cannot reject a row. Empty for other formats, other types,
+        missing statistics or a file that cannot be opened (reading it will say why).
+    """
+    import pyarrow.parquet as pq
+
+    from cchc_analysis.loaders.dates import DATE_DTYPE, DATE_MAX, DATE_MIN
+
+    path = Path(path)
+    if path.suffix.lower() not in PARQUET_EXTENSIONS:
+        return set()
+    try:
+        parquet = pq.ParquetFile(path)
+        names = parquet.schema_arrow.names
+        headers = [unicodedata.normalize("NFC", str(n)).strip() for n in names]
+        canonical = _plan_headers(headers, path, check_duplicates=False).canonical
+        meta = parquet.metadata
+        leaves = {meta.schema.column(j).path: j for j in range(meta.num_columns)}
+        found = set()
+        for name in candidates:
+            index = canonical.get(name)
+            if index is None:
+                continue
+            kind = parquet.schema_arrow.field(index).type
+            if pa.types.is_boolean(kind):
+                found.add(name)
+                continue
+            if name not in schema.DATE_COLUMNS or not (pa.types.is_timestamp(kind) and kind.tz is None):
+                continue
+            leaf = leaves.get(names[index])
+            if leaf is None:
+                continue
+            within = True
+            for r in range(meta.num_row_groups):
+                chunk = meta.row_group(r).column(leaf)
+                stats = chunk.statistics
+                if stats is not None and stats.has_null_count and stats.null_count == chunk.num_values:
+                    continue  # blanks only
+                if stats is None or not stats.has_min_max:
+                    within = False
+                    break
+                low, high = (
+                    np.datetime64(pd.Timestamp(v).to_datetime64()).astype(DATE_DTYPE)
+                    for v in (stats.min, stats.max)
+                )
+                if not (low >= DATE_MIN and high <= DATE_MAX):
+                    within = False
+                    break
+            if within:
+                found.add(name)
+        return found
+    except Exception:
+        return set()

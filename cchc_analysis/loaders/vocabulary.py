@@ -497,6 +497,20 @@ def _convert(
     if name in schema.BOOL_COLUMNS and isinstance(raw.dtype, pd.BooleanDtype):  # typed yes/no: as it is
         return _Converted(raw.array, [])
     if name == "status" and pd.api.types.is_integer_dtype(raw.dtype):  # typed DVCQG codes
+        if isinstance(raw.dtype, pd.Int8Dtype) and len(vocabulary.status_numbers):
+            # One byte a code: each of the 256 values looked up once, then a table per row.
+            numbers = raw.to_numpy(dtype=np.int8, na_value=0)
+            present = raw.notna().to_numpy()
+            every = np.arange(-128, 128, dtype=np.int64)
+            at = np.searchsorted(vocabulary.status_numbers, every).clip(
+                max=len(vocabulary.status_numbers) - 1
+            )
+            hit = vocabulary.status_numbers[at] == every
+            table = np.where(hit, vocabulary.status_number_codes[at], 0).astype(np.int8)
+            index = numbers.view(np.uint8) ^ np.uint8(128)  # -128 … 127 → 0 … 255
+            known = hit[index] & present
+            codes = np.where(known, table[index], np.int8(0))
+            return _Converted(pd.arrays.IntegerArray(codes, ~known), [("unknown_status", ~known & present)])
         numbers = raw.to_numpy(dtype=np.int64, na_value=-1)
         table, table_codes = (
             vocabulary.status_numbers,

@@ -679,6 +679,9 @@ def _load_csv_streamed(
             result, frames = read(KnownIds(candidates=repeated))
     dossiers = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     frames.clear()
+    progress = common.get("progress")
+    if progress is not None:
+        progress(result.accounting.read, result.accounting.read)
     return replace(
         result,
         dossiers=dossiers,

@@ -139,6 +139,20 @@ class _Text:
             self.auto = True
         else:
             self.auto = False
+            if (
+                self.codec == _UTF8
+            ):  # said to be UTF-8: its first block must be (later ones are checked by Arrow)
+                head = self.first[:HEAD_BYTES]
+                try:
+                    codecs.getincrementaldecoder(_UTF8)().decode(
+                        head, final=len(head) == len(self.first) < self.block
+                    )
+                except UnicodeDecodeError as e:
+                    raise InputError(
+                        f"Tệp không đúng bảng mã {encoding} (byte thứ {e.start})",
+                        f"The file is not valid {encoding} (byte {e.start})",
+                        file=path,
+                    ) from None
         self.decoder = None if self.codec == _UTF8 else codecs.getincrementaldecoder(self.codec)()
         self.pending = self.first[skip:]
         self.raw_done = 0  # raw bytes decoded so far (for the byte a decoding error names)
@@ -173,9 +187,11 @@ class _Text:
     def pieces(self) -> Iterator[bytes]:
         """UTF-8 pieces of the text (each about one block), line breaks as ``\\n``."""
         while not self.eof:
-            raw = self.pending if self.pending is not None else self.file.read(self.block)
-            self.pending = None
-            final = len(raw) == 0 or (self.file.peek(1) == b"" if hasattr(self.file, "peek") else False)
+            if self.pending:  # the first bytes, read at once to tell the encoding, go one block at a time too
+                raw, self.pending = self.pending[: self.block], self.pending[self.block :]
+            else:
+                raw = self.file.read(self.block)
+            final = len(raw) == 0 or (not self.pending and self.file.peek(1) == b"")
             if not raw:
                 self.eof = True
                 piece = self.to_utf8(b"", True)
@@ -257,7 +273,12 @@ def open_csv_stream(path: Path, *, delimiter: str | None = None, encoding: str |
         head_text = unicodedata.normalize("NFC", data[:end].decode(_UTF8, errors="replace"))
         if text.eof and not head_text.strip():
             raise InputError("Tệp rỗng", "The file is empty", file=path)
-        delim, plan, title_lines, header_end = _find_header(head_text, path, delimiter)
+        try:
+            delim, plan, title_lines, header_end = _find_header(head_text, path, delimiter)
+        except InputError:
+            if text.eof:
+                raise
+            raise _NeedExact("header") from None  # the exact reader says why, on the whole text
         offset = _line_offset(data, header_end, text.eof)
         if offset is None:  # the header zone is longer than the head read: read the whole file exactly
             raise _NeedExact("header")

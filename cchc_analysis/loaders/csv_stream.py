@@ -381,7 +381,12 @@ class _PieceReader:
                 return
             arr = np.frombuffer(buffer, dtype=np.uint8)
             quotes = _quotes(arr, buffer)
-            cut = len(buffer) if exhausted else _cut(buffer, quotes, limit)
+            if exhausted and len(buffer) <= limit:  # the rest of the file is one piece
+                cut = len(buffer)
+            else:
+                cut = _cut(buffer, quotes, limit)
+                if cut == 0 and exhausted:  # no record ends before the end of the file: one piece
+                    cut = len(buffer)
             if cut == 0:  # no record ends in the buffer yet: read more
                 limit = len(buffer) + BLOCK_BYTES
                 more()
@@ -389,7 +394,8 @@ class _PieceReader:
             chunk, rest = buffer[:cut], buffer[cut:]
             q = quotes[quotes < cut] if len(quotes) else quotes
             switched = self._cp1258_rest
-            raw, taken = self._parse(chunk, np.frombuffer(chunk, dtype=np.uint8), q, exhausted and not rest)
+            last = exhausted and not rest
+            raw, taken = self._parse(chunk, np.frombuffer(chunk, dtype=np.uint8), q, last)
             leftover = chunk[taken:] + rest if taken < len(chunk) else rest
             if self._cp1258_rest and not switched:  # the bytes read ahead are Windows-1258 too
                 leftover = leftover.decode("cp1258").encode(_UTF8)

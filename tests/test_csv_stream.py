@@ -103,7 +103,11 @@ def test_records_cut_by_block_edges(tmp_path, monkeypatch):
     path = write(tmp_path, TITLES + HEADER + "\n" + rows(30))
     result = both(path, monkeypatch)
     assert result.accounting.as_dict() == {"read": 30, "loaded": 30, "excluded": 0, "rejected": 0}
-    assert result.title_lines == ["UBND XÃ TÂN LẬP", "DANH SÁCH HỒ SƠ", "Từ ngày 01/04/2026 đến ngày 30/06/2026"]
+    assert result.title_lines == [
+        "UBND XÃ TÂN LẬP",
+        "DANH SÁCH HỒ SƠ",
+        "Từ ngày 01/04/2026 đến ngày 30/06/2026",
+    ]
     assert result.unit_name == "Xã Tân Lập"
     # a block of 61 bytes holds no whole record of 77 bytes: each part is one record at least
     parts = list(csv_stream.open_csv_stream(path).parts())
@@ -187,7 +191,9 @@ def test_duplicate_id_across_blocks(tmp_path, monkeypatch):
 
 def test_rows_with_other_cell_counts_are_read_exactly(tmp_path, monkeypatch):
     text = (
-        HEADER + "\n" + rows(20)
+        HEADER
+        + "\n"
+        + rows(20)
         + "HS0500,01/04/2026,10/04/2026,,Đang xử lý,Đăng ký,thừa,ô\n"  # line 22: too many cells
         + "HS0501,01/04/2026\n"  # line 23: too few (the rest blank)
         + ",,,,,\n"  # line 24: blank row, not a data row
@@ -198,11 +204,19 @@ def test_rows_with_other_cell_counts_are_read_exactly(tmp_path, monkeypatch):
     assert result.rejects[["row", "reason_code"]].values.tolist() == [[22, "bad_field_count"]]
     assert result.accounting.as_dict() == {"read": 42, "loaded": 41, "excluded": 0, "rejected": 1}
     note = [n for n in streamed(path, monkeypatch, 1 << 20).notes if "Đọc chậm" in n]
-    assert note == ["Đọc chậm từng dòng từ dòng 22 vì có dòng số ô khác số cột của dòng tiêu đề (chỉ các dòng đó)"]
+    assert note == [
+        "Đọc chậm từng dòng từ dòng 22 vì có dòng số ô khác số cột của dòng tiêu đề (chỉ các dòng đó)"
+    ]
 
 
 def test_quote_inside_an_unquoted_cell(tmp_path, monkeypatch):
-    text = HEADER + "\n" + rows(10) + 'HS0100,01/04/2026,10/04/2026,,Đang xử lý,Màn hình 12" ""x\n' + rows(10, start=11)
+    text = (
+        HEADER
+        + "\n"
+        + rows(10)
+        + 'HS0100,01/04/2026,10/04/2026,,Đang xử lý,Màn hình 12" ""x\n'
+        + rows(10, start=11)
+    )
     path = write(tmp_path, text)
     result = both(path, monkeypatch, blocks=(7, 250, 1 << 20))
     assert result.dossiers["procedure"].iloc[10] == 'Màn hình 12" ""x'  # the quotes are characters
@@ -211,7 +225,9 @@ def test_quote_inside_an_unquoted_cell(tmp_path, monkeypatch):
 
 
 def test_unclosed_quote_is_the_same_error(tmp_path, monkeypatch):
-    path = write(tmp_path, HEADER + "\n" + rows(10) + 'HS0100,01/04/2026,10/04/2026,,Đang xử lý,"Đăng ký\n' + rows(5))
+    path = write(
+        tmp_path, HEADER + "\n" + rows(10) + 'HS0100,01/04/2026,10/04/2026,,Đang xử lý,"Đăng ký\n' + rows(5)
+    )
     for block in (0, 7, 100):
         if block:
             monkeypatch.setattr(csv_stream, "STREAM_MIN_BYTES", 0)
@@ -225,7 +241,10 @@ def test_unclosed_quote_is_the_same_error(tmp_path, monkeypatch):
 def test_windows_1258_after_an_ascii_start(tmp_path, monkeypatch):
     # the first blocks are ASCII (valid UTF-8); a later one holds a Windows-1258 letter: read as Windows-1258
     text = HEADER.encode("utf-8").decode("utf-8")
-    data = to_cp1258(text + "\n") + rows(30).replace("Đã trả kết quả", "4").replace("Đăng ký khai sinh", "DK").encode()
+    data = (
+        to_cp1258(text + "\n")
+        + rows(30).replace("Đã trả kết quả", "4").replace("Đăng ký khai sinh", "DK").encode()
+    )
     data += to_cp1258("HS0999,01/04/2026,10/04/2026,,Đang xử lý,Đăng ký khai sinh\n")
     path = write(tmp_path, data)
     result = both(path, monkeypatch, blocks=(7, 300))
@@ -249,7 +268,9 @@ def test_by_part_adds_up_and_finds_repeats_across_parts(tmp_path, monkeypatch):
     parts: list[LoadResult] = []
     result = load_dossiers_by_part(path, parts.append)
     assert len(parts) > 2
-    assert sum(len(p.dossiers) for p in parts) == result.accounting.loaded == 121  # the repeat is not seen yet
+    assert (
+        sum(len(p.dossiers) for p in parts) == result.accounting.loaded == 121
+    )  # the repeat is not seen yet
     assert all(p.title_lines == result.title_lines for p in parts)
     assert result.stated_total == 121 and result.excluded["row"].tolist() == [126]
     assert result.as_of == pd.Timestamp("2026-06-30")
@@ -263,7 +284,8 @@ def test_by_part_adds_up_and_finds_repeats_across_parts(tmp_path, monkeypatch):
 def test_personal_data_columns_are_dropped(tmp_path, monkeypatch):
     header = HEADER + ",Họ tên người nộp,Số điện thoại"
     body = "".join(
-        f"HS{i:04d},01/04/2026,10/04/2026,,Đang xử lý,Đăng ký,Nguyễn Văn {i},0912345{i:03d}\n" for i in range(30)
+        f"HS{i:04d},01/04/2026,10/04/2026,,Đang xử lý,Đăng ký,Nguyễn Văn {i},0912345{i:03d}\n"
+        for i in range(30)
     )
     path = write(tmp_path, header + "\n" + body)
     result = both(path, monkeypatch, blocks=(7, 400))

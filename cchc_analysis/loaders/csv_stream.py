@@ -361,48 +361,53 @@ class _PieceReader:
     def run(self) -> Iterator[_RawTable]:
         text = self.stream.text
         buffer = self.stream.body
+        pos = 0  # where the next piece starts in ``buffer`` (not sliced off each time: no quadratic copying)
         pieces = text.pieces()
         exhausted = text.eof
         limit = BLOCK_BYTES
 
         def more() -> bool:
-            nonlocal buffer, exhausted
+            nonlocal buffer, pos, exhausted
             piece = next(pieces, None)
             if piece is None:
                 exhausted = True
                 return False
-            buffer = buffer + piece if buffer else piece
+            buffer = buffer[pos:] + piece if pos < len(buffer) else piece
+            pos = 0
             return True
 
         while True:
-            while not exhausted and len(buffer) < limit and more():
+            while not exhausted and len(buffer) - pos < limit and more():
                 pass
-            if not buffer:
+            left = len(buffer) - pos
+            if not left:
                 return
-            arr = np.frombuffer(buffer, dtype=np.uint8)
-            quotes = _quotes(arr, buffer)
-            if exhausted and len(buffer) <= limit:  # the rest of the file is one piece
-                cut = len(buffer)
+            if exhausted and left <= limit:  # the rest of the file is one piece
+                cut = left
             else:
-                cut = _cut(buffer, quotes, limit)
+                size = limit
+                while True:  # the last record end before ``limit``, else the first after it, in a window
+                    window = buffer[pos : pos + size]
+                    cut = _cut(window, _quotes(np.frombuffer(window, dtype=np.uint8), window), limit)
+                    if cut or size >= left:
+                        break
+                    size *= 4
                 if cut == 0 and exhausted:  # no record ends before the end of the file: one piece
-                    cut = len(buffer)
+                    cut = left
             if cut == 0:  # no record ends in the buffer yet: read more
-                limit = len(buffer) + BLOCK_BYTES
+                limit = left + BLOCK_BYTES
                 more()
                 continue
-            chunk, rest = buffer[:cut], buffer[cut:]
-            q = quotes[quotes < cut] if len(quotes) else quotes
+            chunk = buffer[pos : pos + cut]
+            arr = np.frombuffer(chunk, dtype=np.uint8)
             switched = self._cp1258_rest
-            last = exhausted and not rest
-            raw, taken = self._parse(chunk, np.frombuffer(chunk, dtype=np.uint8), q, last)
-            leftover = chunk[taken:] + rest if taken < len(chunk) else rest
-            if self._cp1258_rest and not switched:  # the bytes read ahead are Windows-1258 too
-                leftover = leftover.decode("cp1258").encode(_UTF8)
+            raw, taken = self._parse(chunk, arr, _quotes(arr, chunk), exhausted and cut == left)
             self.line += chunk.count(b"\n", 0, taken)
-            buffer = leftover
+            pos += taken
+            if self._cp1258_rest and not switched:  # the bytes read ahead are Windows-1258 too
+                buffer, pos = buffer[pos:].decode("cp1258").encode(_UTF8), 0
             if taken == 0:  # a record is still open at the end of the piece (exact tokenizer): read more
-                limit = len(buffer) + BLOCK_BYTES
+                limit = len(buffer) - pos + BLOCK_BYTES
                 if not exhausted:
                     more()
                 continue

@@ -27,7 +27,6 @@ a footer straddling two blocks is found as in the whole file.
 from __future__ import annotations
 
 import codecs
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -302,29 +301,33 @@ def _line_offset(data: bytes, lines: int, eof: bool) -> int | None:
     return pos
 
 
-def _quotes(arr: np.ndarray, data: bytes) -> np.ndarray:
-    if data.find(b'"') < 0:
+def _quotes(data: bytes, start: int = 0, size: int | None = None) -> np.ndarray:
+    """Positions (from ``start``) of the double quotes in ``data[start:start + size]``, not copied."""
+    size = len(data) - start if size is None else min(size, len(data) - start)
+    if data.find(b'"', start, start + size) < 0:
         return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero(arr == _QUOTE)
+    return np.flatnonzero(np.frombuffer(data, dtype=np.uint8, count=size, offset=start) == _QUOTE)
 
 
-def _cut(data: bytes, quotes: np.ndarray, limit: int) -> int:
-    """Position just after the last line break outside quotes before ``limit`` (else the first after it); 0: none."""
-    end = min(limit, len(data))
+def _cut(data: bytes, start: int, size: int, quotes: np.ndarray, limit: int) -> int:
+    """Length of the records that end in ``data[start:start + size]``: up to the last line break outside quotes
+    before ``limit`` (else the first one after it); 0: none. ``quotes`` are those of that window."""
+    stop = start + min(size, len(data) - start)
+    end = start + min(limit, stop - start)
     while True:
-        pos = data.rfind(b"\n", 0, end)
+        pos = data.rfind(b"\n", start, end)
         if pos < 0:
             break
-        if not len(quotes) or np.searchsorted(quotes, pos) % 2 == 0:
-            return pos + 1
+        if not len(quotes) or np.searchsorted(quotes, pos - start) % 2 == 0:
+            return pos + 1 - start
         end = pos
-    pos = min(limit, len(data)) - 1
+    pos = start + min(limit, stop - start) - 1
     while True:
-        pos = data.find(b"\n", pos + 1)
+        pos = data.find(b"\n", pos + 1, stop)
         if pos < 0:
             return 0
-        if not len(quotes) or np.searchsorted(quotes, pos) % 2 == 0:
-            return pos + 1
+        if not len(quotes) or np.searchsorted(quotes, pos - start) % 2 == 0:
+            return pos + 1 - start
 
 
 def _stray_quote(arr: np.ndarray, quotes: np.ndarray, delimiter: int) -> int | None:
@@ -387,8 +390,8 @@ class _PieceReader:
             else:
                 size = limit
                 while True:  # the last record end before ``limit``, else the first after it, in a window
-                    window = buffer[pos : pos + size]
-                    cut = _cut(window, _quotes(np.frombuffer(window, dtype=np.uint8), window), limit)
+                    quotes = _quotes(buffer, pos, size)
+                    cut = _cut(buffer, pos, size, quotes, limit)
                     if cut or size >= left:
                         break
                     size *= 4
@@ -398,11 +401,13 @@ class _PieceReader:
                 limit = left + BLOCK_BYTES
                 more()
                 continue
-            chunk = buffer[pos : pos + cut]
+            if cut == left and (exhausted and left <= limit):
+                quotes = _quotes(buffer, pos, cut)
+            chunk = memoryview(buffer)[pos : pos + cut]  # (not copied)
             arr = np.frombuffer(chunk, dtype=np.uint8)
             switched = self._cp1258_rest
-            raw, taken = self._parse(chunk, arr, _quotes(arr, chunk), exhausted and cut == left)
-            self.line += chunk.count(b"\n", 0, taken)
+            raw, taken, lines = self._parse(chunk, arr, quotes[quotes < cut], exhausted and cut == left)
+            self.line += lines
             pos += taken
             if self._cp1258_rest and not switched:  # the bytes read ahead are Windows-1258 too
                 buffer, pos = buffer[pos:].decode("cp1258").encode(_UTF8), 0
@@ -416,26 +421,27 @@ class _PieceReader:
                 yield raw
 
     def _parse(
-        self, chunk: bytes, arr: np.ndarray, quotes: np.ndarray, last: bool
-    ) -> tuple[_RawTable | None, int]:
-        """The raw table of a piece, and how many of its bytes it took (less when a record is unfinished)."""
+        self, chunk: memoryview, arr: np.ndarray, quotes: np.ndarray, last: bool
+    ) -> tuple[_RawTable | None, int, int]:
+        """The raw table of a piece, how many of its bytes it took (less when a record is unfinished), and the
+        line breaks in them."""
         stray = _stray_quote(arr, quotes, self.delim_byte) if self.delim_byte >= 0 else None
         if stray is not None or len(quotes) % 2 or self.delim_byte < 0:
-            return self._parse_exact(chunk, last, stray)
+            raw, taken = self._parse_exact(bytes(chunk), last, stray)
+            return raw, taken, bytes(chunk[:taken]).count(b"\n")
         try:
-            raw = self._parse_arrow(chunk, arr, quotes)
+            raw, lines = self._parse_arrow(chunk, arr, quotes)
         except pa.ArrowInvalid as e:
             if "utf8" not in str(e).lower():
                 raise
             size = len(chunk)
-            chunk = self._not_utf8(chunk)  # raises, or gives the piece transcoded from Windows-1258
-            arr = np.frombuffer(chunk, dtype=np.uint8)
-            quotes = _quotes(arr, chunk)
-            raw = self._parse_arrow(chunk, arr, quotes)
+            data = self._not_utf8(bytes(chunk))  # raises, or gives the piece transcoded from Windows-1258
+            raw, lines = self._parse_arrow(data, np.frombuffer(data, dtype=np.uint8), _quotes(data))
             self.ascii_so_far = False
-            return raw, size
-        self.ascii_so_far = self.ascii_so_far and chunk.isascii()
-        return raw, len(chunk)
+            return raw, size, lines
+        if self.ascii_so_far:
+            self.ascii_so_far = bool(len(arr) == 0 or arr.max() < 0x80)
+        return raw, len(chunk), lines
 
     def _not_utf8(self, chunk: bytes) -> bytes:
         """A piece that is not UTF-8: the file is Windows-1258 when all before it was ASCII, else mixed."""
@@ -470,7 +476,9 @@ class _PieceReader:
                 raise _not_decodable(self.stream.path, "utf-8, cp1258") from None
         return chunk  # pragma: no cover - Arrow said it is not UTF-8
 
-    def _parse_arrow(self, chunk: bytes, arr: np.ndarray, quotes: np.ndarray) -> _RawTable | None:
+    def _parse_arrow(
+        self, chunk: memoryview | bytes, arr: np.ndarray, quotes: np.ndarray
+    ) -> tuple[_RawTable | None, int]:
         newlines = np.flatnonzero(arr == _NEWLINE)
         if len(quotes):
             outside = np.searchsorted(quotes, newlines) % 2 == 0
@@ -486,7 +494,7 @@ class _PieceReader:
         filled = stops > starts  # empty lines are no records (and no data rows)
         starts, stops, start_lines = starts[filled], stops[filled], start_lines[filled]
         if not len(starts):
-            return None
+            return None, len(newlines)
         irregular: list[int] = []
 
         def skip(row: object) -> str:
@@ -495,7 +503,7 @@ class _PieceReader:
 
         quoted_newlines = len(ends) < len(newlines)
         table = pacsv.read_csv(
-            io.BytesIO(chunk),
+            pa.BufferReader(pa.py_buffer(chunk)),
             read_options=pacsv.ReadOptions(column_names=self.names, use_threads=True),
             parse_options=pacsv.ParseOptions(
                 delimiter=self.delim,
@@ -514,21 +522,22 @@ class _PieceReader:
                 check_utf8=True,
             ),
         )
-        columns = [table.column(i).combine_chunks() for i in range(self.ncols)]
+        columns = [table.column(i) for i in range(self.ncols)]  # (chunked: combined where used)
         too_many: dict[int, int] = {}
         if irregular:
             columns, too_many = self._with_irregular(chunk, arr, quotes, starts, stops, columns)
         if len(columns[0]) != len(
             starts
-        ):  # pragma: no cover - a disagreement with the exact tokenizer: use it
-            return self._parse_exact(chunk, True, None)[0]
-        return _RawTable(
+        ):  # pragma: no cover - Arrow and the exact tokenizer disagree: use it
+            return self._parse_exact(bytes(chunk), True, None)[0], len(newlines)
+        raw = _RawTable(
             self.head.plan,
             [pd.Series(pd.arrays.ArrowStringArray(c)) for c in columns],
             start_lines.astype(np.int64),
             list(self.head.title_lines),
             too_many_cells=too_many,
         )
+        return raw, len(newlines)
 
     def _with_irregular(
         self,
@@ -549,7 +558,7 @@ class _PieceReader:
         rows: list[list[str]] = []
         too_many: dict[int, int] = {}
         for k in odd:
-            text = chunk[starts[k] : stops[k]].decode(_UTF8)
+            text = bytes(chunk[starts[k] : stops[k]]).decode(_UTF8)
             cells_k = next(iter(_records(text, self.delim)))[0]
             if len(cells_k) > self.ncols:
                 if any(c.strip() for c in cells_k[self.ncols :]):
@@ -563,8 +572,8 @@ class _PieceReader:
         merged = []
         for i, column in enumerate(columns):
             extra = pa.array([r[i] for r in rows], type=pa.string())
-            merged.append(pa.concat_arrays([column.cast(pa.string()), extra]).take(pa.array(order)))
-        line = int(self.line + chunk.count(b"\n", 0, int(starts[odd[0]]))) if len(odd) else self.line
+            merged.append(pa.concat_arrays([column.combine_chunks(), extra]).take(pa.array(order)))
+        line = int(self.line + bytes(chunk[: int(starts[odd[0]])]).count(b"\n")) if len(odd) else self.line
         if len(odd) and not self._noted_cells:
             self._noted_cells = True
             self.notes.append(_slow_note(line, "có dòng số ô khác số cột của dòng tiêu đề (chỉ các dòng đó)"))

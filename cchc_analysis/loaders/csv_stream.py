@@ -385,6 +385,14 @@ class _PieceReader:
             left = len(buffer) - pos
             if not left:
                 return
+            fast = self._fast_piece(buffer, pos, left, limit, exhausted) if limit == BLOCK_BYTES else None
+            if fast is not None:
+                raw, taken, lines = fast
+                self.line += lines
+                pos += taken
+                if raw is not None:
+                    yield raw
+                continue
             if exhausted and left <= limit:  # the rest of the file is one piece
                 cut = left
             else:
@@ -476,32 +484,15 @@ class _PieceReader:
                 raise _not_decodable(self.stream.path, "utf-8, cp1258") from None
         return chunk  # pragma: no cover - Arrow said it is not UTF-8
 
-    def _parse_arrow(
-        self, chunk: memoryview | bytes, arr: np.ndarray, quotes: np.ndarray
-    ) -> tuple[_RawTable | None, int]:
-        newlines = np.flatnonzero(arr == _NEWLINE)
-        if len(quotes):
-            outside = np.searchsorted(quotes, newlines) % 2 == 0
-            ends = newlines[outside]
-            ends_at = np.flatnonzero(outside)  # index of each record end among the line breaks
-        else:
-            ends, ends_at = newlines, np.arange(len(newlines))
-        starts = np.concatenate(([0], ends + 1))
-        stops = np.concatenate((ends, [len(chunk)]))
-        start_lines = self.line + np.concatenate(([0], ends_at + 1))
-        if starts[-1] == len(chunk):  # the piece ends with a line break: no record after it
-            starts, stops, start_lines = starts[:-1], stops[:-1], start_lines[:-1]
-        filled = stops > starts  # empty lines are no records (and no data rows)
-        starts, stops, start_lines = starts[filled], stops[filled], start_lines[filled]
-        if not len(starts):
-            return None, len(newlines)
+    def _arrow_table(self, chunk: memoryview | bytes, quoted_newlines: bool) -> tuple[pa.Table, bool]:
+        """The piece parsed by Arrow (every column as text), and whether a row had another number of cells
+        (such rows are left out)."""
         irregular: list[int] = []
 
         def skip(row: object) -> str:
             irregular.append(1)
             return "skip"
 
-        quoted_newlines = len(ends) < len(newlines)
         table = pacsv.read_csv(
             pa.BufferReader(pa.py_buffer(chunk)),
             read_options=pacsv.ReadOptions(column_names=self.names, use_threads=True),
@@ -522,6 +513,70 @@ class _PieceReader:
                 check_utf8=True,
             ),
         )
+        return table, bool(irregular)
+
+    def _fast_piece(
+        self, buffer: bytes, pos: int, left: int, limit: int, exhausted: bool
+    ) -> tuple[_RawTable | None, int, int] | None:
+        """The usual piece, read without looking at its quotes: cut at the last line break before ``limit``, and
+        accepted when Arrow reads one record a line (no empty line, no cell over two lines, every row with the
+        header's number of cells) — then every line break ends a record, the cut included, and the line
+        numbers follow one another. None: the piece is read the careful way (:meth:`_parse`)."""
+        if self.delim_byte < 0:
+            return None
+        if exhausted and left <= limit:
+            cut = left
+        else:
+            end = buffer.rfind(b"\n", pos, pos + min(limit, left))
+            if end < 0:
+                return None
+            cut = end + 1 - pos
+        if buffer[pos + cut - 1] != _NEWLINE:
+            return None  # the end of the file without a line break: a quote may be open there
+        if buffer.startswith(b"\n", pos) or buffer.find(b"\n\n", pos, pos + cut) >= 0:
+            return None  # an empty line (or a cell holding one): its line number is needed
+        records = lines = buffer.count(b"\n", pos, pos + cut)
+        chunk = memoryview(buffer)[pos : pos + cut]
+        try:
+            table, irregular = self._arrow_table(chunk, True)
+        except pa.ArrowInvalid:
+            return None
+        if irregular or table.num_rows != records:
+            return None
+        last = table.slice(records - 1).to_pylist()[0].values()
+        if any("\n" in v for v in last):  # a quote still open at the end: its cell goes on in the next piece
+            return None
+        if self.ascii_so_far:
+            arr = np.frombuffer(chunk, dtype=np.uint8)
+            self.ascii_so_far = bool(len(arr) == 0 or arr.max() < 0x80)
+        raw = _RawTable(
+            self.head.plan,
+            [pd.Series(pd.arrays.ArrowStringArray(table.column(i))) for i in range(self.ncols)],
+            np.arange(self.line, self.line + records, dtype=np.int64),
+            list(self.head.title_lines),
+        )
+        return raw, cut, lines
+
+    def _parse_arrow(
+        self, chunk: memoryview | bytes, arr: np.ndarray, quotes: np.ndarray
+    ) -> tuple[_RawTable | None, int]:
+        newlines = np.flatnonzero(arr == _NEWLINE)
+        if len(quotes):
+            outside = np.searchsorted(quotes, newlines) % 2 == 0
+            ends = newlines[outside]
+            ends_at = np.flatnonzero(outside)  # index of each record end among the line breaks
+        else:
+            ends, ends_at = newlines, np.arange(len(newlines))
+        starts = np.concatenate(([0], ends + 1))
+        stops = np.concatenate((ends, [len(chunk)]))
+        start_lines = self.line + np.concatenate(([0], ends_at + 1))
+        if starts[-1] == len(chunk):  # the piece ends with a line break: no record after it
+            starts, stops, start_lines = starts[:-1], stops[:-1], start_lines[:-1]
+        filled = stops > starts  # empty lines are no records (and no data rows)
+        starts, stops, start_lines = starts[filled], stops[filled], start_lines[filled]
+        if not len(starts):
+            return None, len(newlines)
+        table, irregular = self._arrow_table(chunk, len(ends) < len(newlines))
         columns = [table.column(i) for i in range(self.ncols)]  # (chunked: combined where used)
         too_many: dict[int, int] = {}
         if irregular:

@@ -287,6 +287,20 @@ def open_csv_stream(path: Path, *, delimiter: str | None = None, encoding: str |
     return CsvStream(path, _Head(delim, plan, title_lines, header_end), text, data[offset:])
 
 
+def title_lines_hint(path: str | Path) -> list[str] | None:
+    """The title lines of a large CSV export (one read block by block), from its head only; None for another
+    file, or one that cannot be read (loading it says why). A hint for the period to count before reading."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() not in (".csv", ".tsv", ".txt") or path.stat().st_size < STREAM_MIN_BYTES:
+            return None
+        stream = open_csv_stream(path)
+    except Exception:
+        return None
+    stream.text.close()
+    return list(stream.head.title_lines)
+
+
 class _NeedExact(Exception):
     """The file cannot be streamed (its header zone is too long): the caller reads it at once, exactly."""
 

@@ -173,7 +173,10 @@ def _fixed_width_bytes(
         rows = np.flatnonzero(remaining & (lengths == width))
         if len(rows) == 0:
             continue
-        block = data[offsets[rows][:, None] + np.arange(width)]
+        if len(rows) == len(lengths):  # every value this wide: the bytes are one (rows × width) matrix
+            block = data[int(offsets[0]) : int(offsets[0]) + len(rows) * width].reshape(len(rows), width)
+        else:
+            block = data[offsets[rows][:, None] + np.arange(width)]
         digit = (block >= 48) & (block <= 57)
         timed = np.ones(len(rows), dtype=bool)
         if width >= 16:

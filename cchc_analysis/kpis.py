@@ -181,6 +181,10 @@ def load_progress(progress: Callable[[str], None], path: str | Path) -> Callable
     return report
 
 
+#: Count tables of parts kept before they are added up into one (a part of a large file has thousands of groups).
+_FOLD_PARTS = 16
+
+
 @dataclass
 class _Pass:
     """One reading of all the files."""
@@ -229,6 +233,11 @@ def _read_all(
         span[0] = span[0] | dossier_span(part.dossiers)
         if period is not None:
             counts.append(count_dossiers(part.dossiers, period, by=by, granularity=granularity, sort=False))
+            if (
+                len(counts) >= _FOLD_PARTS
+            ):  # added up as they come: memory holds a few count tables, not one a part
+                filled = [c for c in counts if len(c)]
+                counts[:] = [sum_counts(filled, by=by)] if filled else counts[:1]
         if n_parts == 1:
             kept.append(part.dossiers)
         else:

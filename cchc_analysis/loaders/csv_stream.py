@@ -154,6 +154,7 @@ class _Text:
                     ) from None
         self.decoder = None if self.codec == _UTF8 else codecs.getincrementaldecoder(self.codec)()
         self.pending = self.first[skip:]
+        del self.first  # (the pending bytes are all that is needed of it)
         self.raw_done = 0  # raw bytes decoded so far (for the byte a decoding error names)
         self.cr = False  # the last piece ended with \r: a \n starting the next one belongs to it
         self.started = False

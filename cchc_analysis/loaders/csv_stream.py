@@ -2,8 +2,11 @@
 
 The file is read in raw blocks of :data:`BLOCK_BYTES`, each turned into UTF-8 with ``\\n`` line breaks (a
 Windows-1258 or UTF-16 file is transcoded block by block by an incremental decoder, so a character cut by a block
-edge is completed by the next block), then cut at a record boundary: the last line break outside quotes, found by
-the parity of the double quotes before it (``""`` inside a quoted cell keeps the parity). Each piece so cut is
+edge is completed by the next block), then cut at a record boundary. The usual piece is cut at its last line
+break and kept when Arrow reads one record a line from it (no empty line, no cell over two lines, no row with
+another number of cells): then every line break ends a record and the line numbers follow one another. Otherwise
+it is cut at the last line break outside quotes, found by the parity of the double quotes before it (``""`` inside
+a quoted cell keeps the parity), and each record's first line is computed from the line breaks. Each piece is
 parsed by :func:`pyarrow.csv.read_csv` (all columns as text) into a raw table of the part; the header, the title
 lines and the delimiter are found on the head of the file by the exact reader's own logic
 (:func:`.csv_reader._find_header`). Text is not normalised here: the build step cleans (NFC) the distinct values

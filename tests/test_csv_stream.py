@@ -299,3 +299,28 @@ def test_personal_data_columns_are_dropped(tmp_path, monkeypatch):
     result = both(path, monkeypatch, blocks=(7, 400))
     assert "Họ tên người nộp" in result.dropped_columns and "Số điện thoại" in result.dropped_columns
     assert not any("Nguyễn" in str(v) for v in result.dossiers.astype(str).to_numpy().ravel())
+
+
+def test_cells_of_columns_not_parsed_still_count(tmp_path, monkeypatch):
+    # the name and note columns are not parsed on the usual path, but a row holding only a name is a row (line
+    # 42: rejected, not dropped as blank), and a footer written in the note column is a footer (lines 83–84)
+    header = HEADER + ",Họ tên người nộp,Ghi chú"
+    body = "".join(
+        f"HS{i:04d},01/04/2026,10/04/2026,05/04/2026,Đã trả kết quả,Đăng ký,Nguyễn Văn {i},\n"
+        for i in range(1, 41)
+    )
+    body += ",,,,,,Trần Thị B,\n"
+    body += "".join(
+        f"HS{i:04d},01/04/2026,10/04/2026,05/04/2026,Đã trả kết quả,Đăng ký,Nguyễn Văn {i},\n"
+        for i in range(41, 81)
+    )
+    body += ",,,,,,,Tổng cộng: 80 hồ sơ\n,,,,,,,Người lập biểu\n"
+    path = write(tmp_path, header + "\n" + body)
+    result = both(path, monkeypatch, blocks=(7, 600, 1 << 20))
+    assert result.rejects["row"].tolist() == [42]
+    assert result.excluded["row"].tolist() == [83, 84] and result.stated_total == 80
+    assert result.accounting.as_dict() == {"read": 83, "loaded": 80, "excluded": 2, "rejected": 1}
+    monkeypatch.setattr(csv_stream, "BLOCK_BYTES", 600)
+    stream = csv_stream.open_csv_stream(path)
+    stream.skip_unused(None, False)
+    assert [stream.head.plan.headers[i] for i in stream.skipped] == ["Họ tên người nộp", "Ghi chú"]

@@ -732,6 +732,7 @@ def _load_parts(
         stream, csv_parts = csv_stream.stream_raw_parts(
             path, delimiter=csv_options.get("delimiter"), encoding=csv_options.get("encoding")
         )
+        stream.skip_unused(wanted, keep_unknown)
 
     def build(make_raw: Callable[[], _RawTable]) -> LoadResult:
         raw = make_raw()

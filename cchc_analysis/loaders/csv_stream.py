@@ -235,6 +235,30 @@ class CsvStream:
     text: _Text
     body: bytes  # UTF-8 text after the header, read so far
     notes: list[str] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # columns the build step does not use (see skip_unused)
+
+    def skip_unused(self, wanted: set[str] | None, keep_unknown: bool) -> None:
+        """Leave unparsed the columns the build step does not use: personal data, unknown and unused columns
+        with a header (unless kept), canonical columns not ``wanted``. Their cells are still read where they
+        matter — rows blank in every other column, and the last rows of each piece (a footer's text) — so that
+        blank rows and footers are found as in a whole read."""
+        from cchc_analysis.loaders.parquet import _needed_columns
+
+        plan = self.head.plan
+        names = set(plan.canonical)
+        if "resolved_at" not in names and "returned_at" in names:
+            names = (names - {"returned_at"}) | {"resolved_at"}
+        needed = _needed_columns(names, wanted)
+        keep = {i for name, i in plan.canonical.items() if name in needed}
+        if (
+            "resolved_at" in needed
+            and "resolved_at" not in plan.canonical
+            and "returned_at" in plan.canonical
+        ):
+            keep.add(plan.canonical["returned_at"])
+        if keep_unknown:
+            keep |= set(plan.unknown)
+        self.skipped = [i for i, h in enumerate(plan.headers) if i not in keep and h]
 
     def parts(self) -> Iterator[_RawTable]:
         """Raw tables of the data rows, part after part; the last one may hold the footer."""
@@ -378,6 +402,7 @@ class _PieceReader:
         self.line = self.head.header_end + 1  # physical line of the next piece's first line
         self.ascii_so_far = True
         self.notes = stream.notes
+        self.skipped = list(stream.skipped)
 
     def run(self) -> Iterator[_RawTable]:
         text = self.stream.text
@@ -502,9 +527,11 @@ class _PieceReader:
                 raise _not_decodable(self.stream.path, "utf-8, cp1258") from None
         return chunk  # pragma: no cover - Arrow said it is not UTF-8
 
-    def _arrow_table(self, chunk: memoryview | bytes, quoted_newlines: bool) -> tuple[pa.Table, bool]:
-        """The piece parsed by Arrow (every column as text), and whether a row had another number of cells
-        (such rows are left out)."""
+    def _arrow_table(
+        self, chunk: memoryview | bytes, quoted_newlines: bool, skipped: list[int] = ()
+    ) -> tuple[pa.Table, bool]:
+        """The piece parsed by Arrow (every column but ``skipped`` as text), and whether a row had another number
+        of cells (such rows are left out)."""
         irregular: list[int] = []
 
         def skip(row: object) -> str:
@@ -529,6 +556,9 @@ class _PieceReader:
                 quoted_strings_can_be_null=False,
                 null_values=[],
                 check_utf8=True,
+                include_columns=[n for i, n in enumerate(self.names) if i not in set(skipped)]
+                if skipped
+                else None,
             ),
         )
         return table, bool(irregular)
@@ -556,7 +586,7 @@ class _PieceReader:
         records = lines = buffer.count(b"\n", pos, pos + cut)
         chunk = memoryview(buffer)[pos : pos + cut]
         try:
-            table, irregular = self._arrow_table(chunk, True)
+            table, irregular = self._arrow_table(chunk, True, self.skipped)
         except pa.ArrowInvalid:
             return None
         if irregular or table.num_rows != records:
@@ -567,13 +597,48 @@ class _PieceReader:
         if self.ascii_so_far:
             arr = np.frombuffer(chunk, dtype=np.uint8)
             self.ascii_so_far = bool(len(arr) == 0 or arr.max() < 0x80)
+        kept = [i for i in range(self.ncols) if i not in set(self.skipped)]
+        columns: list[pd.Series | None] = [None] * self.ncols
+        for i, column in zip(kept, table.columns, strict=True):
+            columns[i] = pd.Series(pd.arrays.ArrowStringArray(column))
+        if self.skipped:
+            self._fill_skipped(buffer, pos, cut, records, columns)
         raw = _RawTable(
             self.head.plan,
-            [pd.Series(pd.arrays.ArrowStringArray(table.column(i))) for i in range(self.ncols)],
+            columns,
             np.arange(self.line, self.line + records, dtype=np.int64),
             list(self.head.title_lines),
         )
         return raw, cut, lines
+
+    def _fill_skipped(self, buffer: bytes, pos: int, cut: int, records: int, columns: list) -> None:
+        """Cells of the unparsed columns where they matter: rows blank in every parsed column, and the last
+        :data:`TAIL_ROWS` + 8 rows (a footer's text); blank elsewhere. Each such line is read by the exact
+        tokenizer (one record a line: the piece was accepted so)."""
+        from cchc_analysis.loaders.cleaning import _blank_mask
+
+        kept = [c for c in columns if c is not None]
+        rows = np.arange(records)
+        for column in kept:  # rows blank in every parsed column (usually none after the id column)
+            rows = rows[_blank_mask(column.iloc[rows] if len(rows) < records else column)]
+            if len(rows) == 0:
+                break
+        tail = np.arange(max(0, records - TAIL_ROWS - 8), records)
+        rows = np.union1d(rows, tail)
+        view = np.frombuffer(buffer, dtype=np.uint8, count=cut, offset=pos)
+        ends = pos + np.flatnonzero(view == _NEWLINE)  # the line break ending each record (one a line)
+        values: dict[int, list[str]] = {i: [] for i in self.skipped}
+        for k in rows:
+            start = pos if k == 0 else int(ends[k - 1]) + 1
+            cells = next(iter(_records(buffer[start : int(ends[k])].decode(_UTF8), self.delim)))[0]
+            for i in self.skipped:
+                values[i].append(cells[i] if i < len(cells) else "")
+        where = np.zeros(records, dtype=np.int64)
+        where[rows] = np.arange(1, len(rows) + 1)
+        picks = pa.array(where)
+        for i in self.skipped:
+            dense = pa.array(["", *values[i]], type=pa.string()).take(picks)
+            columns[i] = pd.Series(pd.arrays.ArrowStringArray(dense))
 
     def _parse_arrow(
         self, chunk: memoryview | bytes, arr: np.ndarray, quotes: np.ndarray

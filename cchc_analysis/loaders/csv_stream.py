@@ -61,6 +61,10 @@ HEAD_BYTES = 4 << 20
 TAIL_ROWS = FOOTER_MAX_ROWS + 2
 
 
+#: Last rows of each piece whose unparsed cells are read (twice a footer's reach, blank-looking rows included).
+_FILLED_TAIL = 2 * TAIL_ROWS + 8
+
+
 _QUOTE, _NEWLINE = 0x22, 0x0A
 
 
@@ -613,7 +617,7 @@ class _PieceReader:
 
     def _fill_skipped(self, buffer: bytes, pos: int, cut: int, records: int, columns: list) -> None:
         """Cells of the unparsed columns where they matter: rows blank in every parsed column, and the last
-        :data:`TAIL_ROWS` + 8 rows (a footer's text); blank elsewhere. Each such line is read by the exact
+        :data:`_FILLED_TAIL` rows (a footer's text); blank elsewhere. Each such line is read by the exact
         tokenizer (one record a line: the piece was accepted so)."""
         from cchc_analysis.loaders.cleaning import _blank_mask
 
@@ -623,7 +627,7 @@ class _PieceReader:
             rows = rows[_blank_mask(column.iloc[rows] if len(rows) < records else column)]
             if len(rows) == 0:
                 break
-        tail = np.arange(max(0, records - TAIL_ROWS - 8), records)
+        tail = np.arange(max(0, records - _FILLED_TAIL), records)
         rows = np.union1d(rows, tail)
         view = np.frombuffer(buffer, dtype=np.uint8, count=cut, offset=pos)
         ends = pos + np.flatnonzero(view == _NEWLINE)  # the line break ending each record (one a line)

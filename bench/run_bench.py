@@ -1,7 +1,10 @@
 """Benchmark: ``cchc kpis FILE --by unit --by quarter`` against DuckDB SQL on N synthetic dossiers.
 
-For each N, the package's own generator writes N dossiers of many communes to Parquet (canonical columns); then
-each engine runs as a whole process, ``--runs`` times, alternately (so both see the same machine load):
+For each N, the package's own generator writes N dossiers of many communes to Parquet (canonical columns), and
+for each N of ``--csv-sizes`` the same dossiers as a one-stop CSV export (title lines, Vietnamese headers and
+values, personal-data columns, UTF-8 with BOM; written part by part from the Parquet file, so that making 10 M
+rows does not need 10 GB); then each engine runs as a whole process, ``--runs`` times, alternately (so both see
+the same machine load):
 
 - ours: ``python -m cchc_analysis kpis FILE --by unit --by quarter --format json`` (output to a file);
 - DuckDB: ``python bench/duckdb_counts.py FILE`` (SPEC §3 written again in SQL, ``bench/duckdb_counts.py``).
@@ -11,8 +14,9 @@ median of the runs is reported. Every count of every (unit, quarter) group must 
 the periods too; otherwise the script says where and exits with 1. Also timed: loading a 100 000-row xlsx export
 (``cchc validate``) and the default briefing (``cchc briefing``) end to end.
 
-    python bench/run_bench.py                      # 1 M, 3 M, 10 M; 3 runs each; xlsx; briefing
-    python bench/run_bench.py --sizes 5000 --runs 1 --no-xlsx --no-briefing   # a smoke test (tests/test_bench.py)
+    python bench/run_bench.py                      # Parquet 1 M, 3 M, 10 M; CSV 1 M, 5 M, 10 M; 3 runs; xlsx; briefing
+    python bench/run_bench.py --sizes 5000 --csv-sizes 5000 --runs 1 --no-xlsx --no-briefing   # a smoke test
+    python bench/run_bench.py --sizes '' --csv-sizes 1000000 --runs 1 --no-xlsx --no-briefing  # CSV at 1 M only
 
 Data go to ``bench/out/`` (ignored by git; a file already there is reused). DuckDB is a benchmark-only
 dependency: ``pip install -e ".[bench]"``.
@@ -133,6 +137,48 @@ def dossiers_file(n: int, units: int, out: Path) -> Path:
     return path
 
 
+def csv_file(n: int, units: int, out: Path) -> Path:
+    """The dossiers of :func:`dossiers_file` as a one-stop CSV export (made once, then reused)."""
+    path = out / f"export_{n}_{units}u_synthetic.csv"
+    if not path.exists():
+        parquet = dossiers_file(n, units, out)
+        subprocess.run([sys.executable, __file__, "--make-csv", str(parquet), str(path)], check=True)
+    return path
+
+
+def _make_csv(parquet: Path, path: Path, rows_per_part: int = 200_000) -> None:
+    """Write a Parquet file of canonical dossiers as a Vietnamese CSV export, part by part (bounded memory)."""
+    import csv
+    import io
+
+    import pyarrow.parquet as pq
+
+    from cchc_analysis import synthetic
+
+    source = pq.ParquetFile(parquet)
+    period = (source.schema_arrow.metadata or {}).get(b"cchc_period", b"/").decode().split("/")
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("wb") as f:
+        written = 0
+        for k, batch in enumerate(source.iter_batches(batch_size=rows_per_part)):
+            frame = batch.to_pandas()
+            frame.attrs.update({"seed": SEED + k, "period_start": period[0], "period_end": period[1]})
+            header, _, rows = synthetic._export_table(frame, "vi", with_personal_data=True)
+            for row in rows:  # STT counts the rows of the whole file
+                written += 1
+                row[0] = str(written)
+            buf = io.StringIO(newline="")
+            writer = csv.writer(buf, lineterminator="\n")
+            if f.tell() == 0:
+                for line in synthetic.synthetic_title_lines(frame):
+                    writer.writerow([line] + [""] * (len(header) - 1))
+                writer.writerow([""] * len(header))
+                writer.writerow(header)
+            writer.writerows(rows)
+            f.write(buf.getvalue().encode("utf-8-sig" if f.tell() == 0 else "utf-8"))
+    tmp.replace(path)
+
+
 def xlsx_file(n: int, out: Path) -> Path:
     """An n-row one-stop export (.xlsx, Vietnamese headers and values, title lines above the header)."""
     path = out / f"export_{n}_synthetic.xlsx"
@@ -199,6 +245,22 @@ def markdown(results: dict) -> str:
             f"| {row['n']:,} | {ours['wall_s']:.2f} | {duck['wall_s']:.2f} | {ours['wall_s'] / duck['wall_s']:.2f} "
             f"| {ours['rss_mb']:.0f} | {duck['rss_mb']:.0f} | {'yes' if row['agree'] else 'NO'} |"
         )
+    if results.get("csv"):
+        lines += [
+            "",
+            "CSV exports (title lines, Vietnamese headers and values, personal-data columns, UTF-8):",
+            "",
+            "| N | MB | ours wall (s) | DuckDB wall (s) | ratio | ours peak RSS (MB) | DuckDB peak RSS (MB) "
+            "| counts agree |",
+            "|---:|---:|---:|---:|---:|---:|---:|:---:|",
+        ]
+        for row in results["csv"]:
+            ours, duck = row["ours"], row["duckdb"]
+            lines.append(
+                f"| {row['n']:,} | {row['megabytes']:,} | {ours['wall_s']:.2f} | {duck['wall_s']:.2f} "
+                f"| {ours['wall_s'] / duck['wall_s']:.2f} | {ours['rss_mb']:.0f} | {duck['rss_mb']:.0f} "
+                f"| {'yes' if row['agree'] else 'NO'} |"
+            )
     if results.get("xlsx"):
         x = results["xlsx"]
         lines += [
@@ -238,7 +300,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--make-dossiers", nargs=3, metavar=("N", "UNITS", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--make-xlsx", nargs=2, metavar=("N", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--make-csv", nargs=2, metavar=("PARQUET", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--csv-sizes",
+        default="1000000,5000000,10000000",
+        help="numbers of dossiers of the CSV exports, comma-separated ('' for none)",
+    )
     args = parser.parse_args(argv)
+    if args.make_csv:  # (a child process making data)
+        _make_csv(Path(args.make_csv[0]), Path(args.make_csv[1]))
+        return 0
     if args.make_dossiers or args.make_xlsx:  # (a child process making data)
         _make("dossiers" if args.make_dossiers else "xlsx", args.make_dossiers or args.make_xlsx)
         return 0
@@ -252,9 +323,16 @@ def main(argv: list[str] | None = None) -> int:
         "kpis": [],
     }
     agree = True
-    for n in (int(s) for s in args.sizes.split(",") if s.strip()):
-        data = dossiers_file(n, args.units, args.out)
-        ours_out, duck_out = args.out / f"ours_{n}.json", args.out / f"duckdb_{n}.json"
+    inputs = [(n, "parquet") for n in (int(s) for s in args.sizes.split(",") if s.strip())]
+    inputs += [(n, "csv") for n in (int(s) for s in args.csv_sizes.split(",") if s.strip())]
+    results["csv"] = []
+    for n, kind in inputs:
+        if kind == "csv":
+            data = csv_file(n, args.units, args.out)
+            ours_out, duck_out = args.out / f"ours_csv_{n}.json", args.out / f"duckdb_csv_{n}.json"
+        else:
+            data = dossiers_file(n, args.units, args.out)
+            ours_out, duck_out = args.out / f"ours_{n}.json", args.out / f"duckdb_{n}.json"
         kpis = [python, "-m", "cchc_analysis", "kpis", str(data), "--by", "unit", "--by", "quarter"]
         measured = median_runs(
             {
@@ -265,9 +343,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         problems = compare(ours_out, duck_out)
         agree = agree and not problems
-        results["kpis"].append({"n": n, **measured, "agree": not problems, "differences": problems})
+        row = {"n": n, **measured, "agree": not problems, "differences": problems}
+        if kind == "csv":
+            row["megabytes"] = round(data.stat().st_size / 1e6)
+        results["kpis" if kind == "parquet" else "csv"].append(row)
         print(
-            f"N={n:,}: ours {measured['ours']['walls']} s, DuckDB {measured['duckdb']['walls']} s; "
+            f"N={n:,} {kind}: ours {measured['ours']['walls']} s, DuckDB {measured['duckdb']['walls']} s; "
             + ("counts agree" if not problems else "COUNTS DIFFER: " + "; ".join(problems[:5])),
             flush=True,
         )

@@ -121,9 +121,26 @@ def _load_columns(by: Sequence[str], files: Sequence[Path] = ()) -> list[str]:
     return checked + [c for c in TEXT_COLUMNS if c in by]
 
 
+def _stated_span(path: Path) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The period the title lines of a large CSV export state (read block by block: a second reading costs)."""
+    from cchc_analysis.loaders.csv_stream import title_lines_hint
+    from cchc_analysis.loaders.title import stated_period
+
+    stated = stated_period(title_lines_hint(path) or [])
+    return None if stated is None else (pd.Timestamp(stated.start), pd.Timestamp(stated.end))
+
+
+def _stated_last_date(path: Path) -> date | None:
+    from cchc_analysis.loaders.csv_stream import title_lines_hint
+    from cchc_analysis.loaders.title import stated_as_of
+
+    return stated_as_of(title_lines_hint(path) or [])
+
+
 def _hinted_period(files: Sequence[Path]) -> Period | None:
-    """The receipt span of Parquet files from their statistics: a guess of the period, checked after counting."""
-    spans = [received_span_hint(f) for f in files]
+    """The receipt span of Parquet files from their statistics, or the period the title lines of large CSV
+    exports state: a guess of the period, checked after counting."""
+    spans = [received_span_hint(f) or _stated_span(f) for f in files]
     if not spans or any(s is None for s in spans):
         return None
     first = min(s[0] for s in spans)
@@ -138,6 +155,10 @@ def _hinted_last_date(files: Sequence[Path]) -> date | None:
     of files that have no title line, checked after counting."""
     lasts = []
     for f in files:
+        stated = _stated_last_date(f)
+        if stated is not None:
+            lasts.append(stated)
+            continue
         spans = [received_span_hint(f, c) for c in ("received_at", "resolved_at", "returned_at")]
         spans = [s for s in spans if s is not None]
         if not spans:
@@ -190,6 +211,10 @@ def load_progress(progress: Callable[[str], None], path: str | Path) -> Callable
             progress(f"Đã đọc {fmt_int(done)}{of} dòng của {p.name}…")
 
     return report
+
+
+#: Count tables of parts kept before they are added up into one (a part of a large file has thousands of groups).
+_FOLD_PARTS = 16
 
 
 @dataclass
@@ -245,6 +270,11 @@ def _read_all(
         span[0] = span[0] | dossier_span(part.dossiers)
         if period is not None:
             counts.append(count_dossiers(part.dossiers, period, by=by, granularity=granularity, sort=False))
+            if (
+                len(counts) >= _FOLD_PARTS
+            ):  # added up as they come: memory holds a few count tables, not one a part
+                filled = [c for c in counts if len(c)]
+                counts[:] = [sum_counts(filled, by=by)] if filled else counts[:1]
         if n_parts == 1:
             kept.append(part.dossiers)
         else:

@@ -38,6 +38,9 @@ Decisions where SPEC §2 is silent
   integer column is not turned into text, a dictionary-encoded text column stays categorical (its categories
   are cleaned and masked), and an id column of plain ASCII needs no Unicode work. Large files can be read part
   by part (:func:`load_dossiers_by_part`).
+- A CSV file of :data:`.csv_stream.STREAM_MIN_BYTES` or more is read block by block by Arrow's CSV parser
+  (:mod:`.csv_stream`), in bounded memory, with the same rows, line numbers, rejects and footer as the exact
+  reader; what Arrow would read differently is read by the exact tokenizer, and a note says so.
 
 Where things are
 ----------------
@@ -46,6 +49,7 @@ One module per concern; this package's namespace is the public API.
 - :mod:`.sniffing` — what a file is (magic bytes) and decoding text;
 - :mod:`.limits` — the memory limits every reader checks before it allocates, and the option to raise them;
 - :mod:`.csv_reader`, :mod:`.excel`, :mod:`.parquet` — one reader per format, each returning a raw table;
+  :mod:`.csv_stream` — a large CSV file block by block, each block a raw table;
 - :mod:`.headers` — the header row (one row, or a group row above sub-headers) and the header aliases
   (``reference/header_aliases.csv``);
 - :mod:`.footer` — total, signature and note rows below the data (``reference/footer_markers.csv``);

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from cchc_analysis import schema
 from cchc_analysis.dossier_ids import KnownIds, id_hashes, id_keys, repeated_positions
 from cchc_analysis.errors import InputError
+from cchc_analysis.loaders import csv_stream
 from cchc_analysis.loaders.accounting import LoadResult, RowAccounting, _display_value, _reason, _record_frame
 from cchc_analysis.loaders.cleaning import _blank_mask, _clean_text, fold
 from cchc_analysis.loaders.csv_reader import _read_csv
@@ -36,7 +37,7 @@ from cchc_analysis.loaders.parquet import (
 )
 from cchc_analysis.loaders.sniffing import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, _RawTable
 from cchc_analysis.loaders.title import stated_as_of
-from cchc_analysis.loaders.unit_name import unit_name
+from cchc_analysis.loaders.unit_name import unit_from_titles, unit_from_value, unit_name
 from cchc_analysis.loaders.vocabulary import (
     Vocabulary,
     _convert,
@@ -505,6 +506,22 @@ def _load_file(
             raise InputError("Đây là thư mục, không phải tệp", "This is a folder, not a file", file=path)
         if path.stat().st_size == 0:
             raise InputError("Tệp rỗng", "The file is empty", file=path)
+        if suffix in CSV_EXTENSIONS and _streamed(path):
+            try:
+                return _load_csv_streamed(
+                    path,
+                    known_ids,
+                    {"delimiter": delimiter, "encoding": encoding, "unit": unit},
+                    strict=strict,
+                    keep_unknown=keep_unknown,
+                    columns=wanted,
+                    progress=progress,
+                    officer_names=officer_names,
+                    vocabulary=words,
+                    month_first_cells=month_first_cells,
+                )
+            except csv_stream._NeedExact:
+                pass  # a header zone longer than the head read: the whole file at once, below
         if suffix in CSV_EXTENSIONS:
             data = path.read_bytes()
             sha = hashlib.sha256(data).hexdigest()
@@ -552,6 +569,7 @@ def _load_file(
             *stated_total_notes(stated_total, accounting, excluded),
             *unknown_values_note(rejects, header_map),
             *rounded_ids_note(_column(dossiers, "dossier_id"), _duplicate_values(rejects)),
+            *raw.notes,
         ],
         stated_total=stated_total,
         as_of=_title_as_of(raw.title_lines),
@@ -587,8 +605,9 @@ def load_dossiers_by_part(
 ) -> LoadResult:
     """Load a dossier file part by part, so that memory is bounded by a part rather than by the file.
 
-    A Parquet file is read ``part_rows`` rows at a time, only the columns needed (see ``columns``), while two
-    worker threads check, convert and consume the parts already read; a CSV or Excel file is one part. Counts are
+    A Parquet file is read ``part_rows`` rows at a time, only the columns needed (see ``columns``), a CSV file of
+    at least :data:`~.csv_stream.STREAM_MIN_BYTES` block by block (:mod:`.csv_stream`), while two worker threads
+    check, convert and consume the parts already read; a smaller CSV file or an Excel file is one part. Counts are
     additive, so a caller that counts each part and adds the counts up gets the counts of the whole file.
 
     Parameters
@@ -629,12 +648,71 @@ def load_dossiers_by_part(
         "officer_names": officer_names,
         "month_first_cells": month_first_cells,
     }
-    if path.suffix.lower() not in PARQUET_EXTENSIONS or not path.is_file() or path.stat().st_size == 0:
+    suffix = path.suffix.lower()
+    streamed = suffix in CSV_EXTENSIONS and _streamed(path)
+    if streamed:
+        try:
+            with using_headers(words.headers):
+                return _load_parts(path, consume, part_rows, known_ids, csv_options=options, **common)  # type: ignore[arg-type]
+        except csv_stream._NeedExact:
+            pass  # a header zone longer than the head read: the whole file at once, below
+    if suffix not in PARQUET_EXTENSIONS or not path.is_file() or path.stat().st_size == 0:
         whole = load_dossiers(path, known_ids=known_ids, **common, **options)  # type: ignore[arg-type]
         consume(whole)
         return replace(whole, dossiers=whole.dossiers.iloc[0:0].copy())  # a copy: a slice would keep the rows
     with using_headers(words.headers):
         return _load_parts(path, consume, part_rows, known_ids, **common)  # type: ignore[arg-type]
+
+
+def _streamed(path: Path) -> bool:
+    """A CSV file large enough to be read block by block (:mod:`.csv_stream`)."""
+    try:
+        return path.is_file() and path.stat().st_size >= csv_stream.STREAM_MIN_BYTES
+    except OSError:
+        return False
+
+
+def _load_csv_streamed(
+    path: Path, known_ids: KnownIds | Iterable[str] | None, csv_options: dict, **common: object
+) -> LoadResult:
+    """:func:`load_dossiers` for a large CSV file: its parts built one after the other and concatenated, so that
+    memory holds the frame, not the file's text.
+
+    Without ``known_ids``, ids repeated across parts are found from the parts' id hashes (one sort); when some
+    repeat (rare), the file is read again with those ids tracked exactly, as :mod:`cchc_analysis.kpis` does.
+    """
+    from dataclasses import replace
+
+    def read(known: KnownIds | Iterable[str] | None) -> tuple[LoadResult, list[pd.DataFrame]]:
+        frames: list[pd.DataFrame] = []
+        result = _load_parts(
+            path,
+            lambda part: frames.append(part.dossiers),
+            None,
+            known,
+            csv_options=csv_options,
+            in_order=True,
+            **common,  # type: ignore[arg-type]
+        )
+        return result, frames
+
+    result, frames = read(known_ids)
+    if known_ids is None and len(frames) > 1:
+        hashes = np.sort(result.id_hashes)
+        repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+        if len(repeated):
+            frames.clear()
+            result, frames = read(KnownIds(candidates=repeated))
+    dossiers = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    frames.clear()
+    progress = common.get("progress")
+    if progress is not None:
+        progress(result.accounting.read, result.accounting.read)
+    return replace(
+        result,
+        dossiers=dossiers,
+        unit_name=unit_name(dossiers, result.title_lines, csv_options.get("unit")),
+    )
 
 
 def _load_parts(
@@ -650,8 +728,12 @@ def _load_parts(
     officer_names: bool,
     vocabulary: Vocabulary,
     month_first_cells: bool = False,
+    csv_options: dict | None = None,
+    in_order: bool = False,
 ) -> LoadResult:
-    """:func:`load_dossiers_by_part` for a Parquet file (headers are classified by the caller's vocabulary)."""
+    """:func:`load_dossiers_by_part` for a Parquet file, or a CSV file read block by block when ``csv_options``
+    (``delimiter``, ``encoding``, ``unit``) is given (headers are classified by the caller's vocabulary).
+    ``in_order``: ``consume`` is called in file order (from this thread), whatever order the parts are built in."""
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
     from dataclasses import replace
@@ -670,19 +752,28 @@ def _load_parts(
     # matters (ids tracked across parts, or strict mode stopping at the first rejected row).
     workers = 1 if known is not None or strict else PARQUET_WORKERS
     lock = threading.Lock()
+    units: set[str] = set()  # the unit column's values (spaces collapsed) over all parts
+    stream = None
+    if csv_options is not None:
+        stream, csv_parts = csv_stream.stream_raw_parts(
+            path, delimiter=csv_options.get("delimiter"), encoding=csv_options.get("encoding")
+        )
+        stream.skip_unused(wanted, keep_unknown)
 
     def build(make_raw: Callable[[], _RawTable]) -> LoadResult:
         raw = make_raw()
-        dossiers, part_rejects, part_excluded, part_accounting, header_map, dropped, part_hashes, _ = _build(
-            raw,
-            path=path,
-            wanted=wanted,
-            keep_unknown=keep_unknown,
-            strict=strict,
-            known_ids=known,
-            officer_names=officer_names,
-            vocabulary=vocabulary,
-            month_first_cells=month_first_cells,
+        dossiers, part_rejects, part_excluded, part_accounting, header_map, dropped, part_hashes, stated = (
+            _build(
+                raw,
+                path=path,
+                wanted=wanted,
+                keep_unknown=keep_unknown,
+                strict=strict,
+                known_ids=known,
+                officer_names=officer_names,
+                vocabulary=vocabulary,
+                month_first_cells=month_first_cells,
+            )
         )
         part = LoadResult(
             dossiers=dossiers,
@@ -691,17 +782,31 @@ def _load_parts(
             accounting=part_accounting,
             source=path,
             sha256="",
-            synthetic=raw.synthetic_meta or _mentions_synthetic([path.name]),
+            synthetic=raw.synthetic_meta or _mentions_synthetic([*raw.title_lines, path.name]),
             header_map=header_map,
             dropped_columns=dropped,
+            title_lines=list(raw.title_lines),
             id_hashes=part_hashes,
+            stated_total=stated,
         )
+        if "unit" in dossiers.columns:
+            seen = {" ".join(str(v).split()) for v in dossiers["unit"].dropna().unique()} - {""}
+            with lock:
+                units.update(seen)
+        if in_order:
+            return part  # consumed by the reading loop, in file order
         with lock:
             consume(part)
         result = replace(part, dossiers=dossiers.iloc[0:0].copy())  # rows went to consume; a slice keeps them
         del raw, part, dossiers
         pa.default_memory_pool().release_unused()  # give the part's Arrow memory back, not only to the pool
         return result
+
+    def take(part: LoadResult) -> LoadResult:
+        if not in_order:
+            return part
+        consume(part)
+        return replace(part, dossiers=part.dossiers.iloc[0:0].copy())
 
     parts: list[LoadResult] = []
     done = 0
@@ -710,21 +815,27 @@ def _load_parts(
         pending: deque = deque()
         try:
             rows_per_part = part_rows or PARQUET_PART_ROWS
-            for make_raw, rows, total in _parquet_parts(path, head, wanted, keep_unknown, rows_per_part):
+            if stream is not None:
+                source = csv_parts
+            else:
+                source = _parquet_parts(path, head, wanted, keep_unknown, rows_per_part)
+            for make_raw, rows, total in source:
                 while len(pending) >= workers:  # at most ``workers`` parts in memory besides this one
-                    parts.append(pending.popleft().result())
+                    parts.append(take(pending.popleft().result()))
                 pending.append(pool.submit(build, make_raw))
                 done += rows
                 if progress is not None:
                     progress(done, total)
             while pending:
-                parts.append(pending.popleft().result())
+                parts.append(take(pending.popleft().result()))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         digest = sha.result()
     rejects = _concat_records([r.rejects for r in parts])
-    return replace(
+    excluded = _concat_records([r.excluded for r in parts])
+    accounting = sum((r.accounting for r in parts), RowAccounting(0, 0, 0, 0))
+    result = replace(
         parts[0],
         rejects=rejects,
         notes=[
@@ -734,10 +845,33 @@ def _load_parts(
                 _duplicate_values(rejects),
             ),
         ],
-        excluded=_concat_records([r.excluded for r in parts]),
-        accounting=sum((r.accounting for r in parts), RowAccounting(0, 0, 0, 0)),
+        excluded=excluded,
+        accounting=accounting,
         sha256=digest,
         id_hashes=np.concatenate([r.id_hashes for r in parts]) if len(parts) > 1 else parts[0].id_hashes,
+    )
+    if stream is None:
+        return result
+    stated_total = next((r.stated_total for r in reversed(parts) if r.stated_total is not None), None)
+    title_lines = list(stream.head.title_lines)
+    given = csv_options.get("unit") if csv_options else None
+    if given is not None and str(given).strip():
+        name = unit_from_value(given)
+    else:
+        name = (unit_from_value(next(iter(units))) if len(units) == 1 else None) or unit_from_titles(
+            title_lines
+        )
+    return replace(
+        result,
+        notes=[
+            *stated_total_notes(stated_total, accounting, excluded),
+            *result.notes,
+            *stream.notes,
+        ],
+        stated_total=stated_total,
+        as_of=_title_as_of(title_lines),
+        unit_name=name,
+        synthetic=any(r.synthetic for r in parts),
     )
 
 

@@ -140,6 +140,43 @@ def _line_offset(text: str, lines: int) -> int:
     return pos
 
 
+def _find_header(
+    text: str, path: Path, delimiter: str | None, data: bytes | None = None
+) -> tuple[str, object, list[str], int]:
+    """The delimiter, header plan, title lines and last header line of CSV text (NFC, ``\\n`` line breaks).
+
+    Only the first :data:`_CSV_HEAD_CHARS` characters are read, so the streaming reader
+    (:mod:`.csv_stream`) gives it the head of the file only. The last item is the physical line the header
+    (and a row of column numbers under it) ends on: the data start on the line after it. ``data``, the bytes the
+    text was decoded from (or their head), names a legacy Vietnamese encoding when no header is found.
+    """
+    found = None
+    best_error: InputError | None = None
+    for delim in [delimiter] if delimiter else _CSV_DELIMITERS:
+        head = _head_records(text, delim, path)
+        result = _scan_header([r for r, _, _ in head], path, row_numbers=[start for _, start, _ in head])
+        if isinstance(result, InputError):
+            if best_error is None or result.score > best_error.score:  # type: ignore[attr-defined]
+                best_error = result
+            continue
+        index, plan = result
+        if found is None or len(plan.canonical) > len(found[2].canonical):
+            found = (delim, head, plan, index)
+    if found is None:
+        assert best_error is not None
+        _check_mojibake(text, path)
+        if data is not None:
+            check_legacy_bytes(data, path)  # TCVN3 / VNI: name the table rather than the headers we expected
+        raise best_error
+    delim, head, plan, index = found
+
+    title_lines = [t for t in (_row_text(r) for r, _, _ in head[: index - plan.span + 1]) if t]
+    header_end = head[index][2]  # physical lines up to the end of the header row
+    if index + 1 < len(head) and _is_column_number_row(head[index + 1][0]):
+        header_end = head[index + 1][2]
+    return delim, plan, title_lines, header_end
+
+
 def _read_csv(
     path: Path,
     data: bytes,
@@ -164,29 +201,7 @@ def _read_csv(
             f"The delimiter must be one character, not {delimiter!r}",
         )
 
-    found = None
-    best_error: InputError | None = None
-    for delim in [delimiter] if delimiter else _CSV_DELIMITERS:
-        head = _head_records(text, delim, path)
-        result = _scan_header([r for r, _, _ in head], path, row_numbers=[start for _, start, _ in head])
-        if isinstance(result, InputError):
-            if best_error is None or result.score > best_error.score:  # type: ignore[attr-defined]
-                best_error = result
-            continue
-        index, plan = result
-        if found is None or len(plan.canonical) > len(found[2].canonical):
-            found = (delim, head, plan, index)
-    if found is None:
-        assert best_error is not None
-        _check_mojibake(text, path)
-        check_legacy_bytes(data, path)  # TCVN3 / VNI: name the table rather than the headers we expected
-        raise best_error
-    delim, head, plan, index = found
-
-    title_lines = [t for t in (_row_text(r) for r, _, _ in head[: index - plan.span + 1]) if t]
-    header_end = head[index][2]  # physical lines up to the end of the header row
-    if index + 1 < len(head) and _is_column_number_row(head[index + 1][0]):
-        header_end = head[index + 1][2]
+    delim, plan, title_lines, header_end = _find_header(text, path, delimiter, data)
     body = text[_line_offset(text, header_end) :]
     ncols = len(plan.headers)
     lines = body.count("\n") + (0 if not body or body.endswith("\n") else 1)
@@ -200,12 +215,24 @@ def _read_csv(
         row_numbers = _record_starts(columns, lines, header_end)
         if row_numbers is None:
             columns = None
+    notes = []
     if columns is None and lines:
         columns, row_numbers, too_many = _csv_slow(body, delim, ncols, header_end, path)
+        if len(body) >= _SLOW_NOTE_CHARS:  # a person waits for it: say why
+            notes.append(
+                "Đọc chậm từng dòng vì trình đọc nhanh không đọc được tệp (có dòng nhiều ô hơn dòng tiêu đề "
+                "hoặc dấu ngoặc kép giữa ô)"
+            )
     elif columns is None:
         columns = [pd.Series([], dtype=object) for _ in range(ncols)]
         row_numbers = np.zeros(0, dtype=np.int64)
-    return _RawTable(plan, columns, row_numbers, title_lines, too_many_cells=too_many, may_have_footer=True)
+    return _RawTable(
+        plan, columns, row_numbers, title_lines, too_many_cells=too_many, may_have_footer=True, notes=notes
+    )
+
+
+#: Text of the data rows from which reading them the slow way is said in a note (a small file reads at once).
+_SLOW_NOTE_CHARS = 1_000_000
 
 
 def _csv_fast(

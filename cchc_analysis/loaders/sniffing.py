@@ -34,6 +34,7 @@ class _RawTable:
     may_have_footer: bool = (
         False  # a report layout (CSV, Excel): total and signature rows may follow the data
     )
+    notes: list[str] = field(default_factory=list)  # how it was read, when a person should know (slow path)
 
 
 _MAGIC = {

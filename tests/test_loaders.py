@@ -1238,3 +1238,16 @@ def test_header_key_examples() -> None:
     assert header_key("ĐƠN VỊ") == "donvi"
     assert header_key("Số CCCD/CMND (*)") == "socccdcmnd"
     assert np.isnat(parse_dates(["29/02/2026"]).to_numpy()[0])
+
+
+def test_a_dictionary_column_with_unsigned_indices_and_nulls_is_coded_not_overflowed():
+    import pyarrow as pa
+
+    from cchc_analysis.loaders.cleaning import _dictionary
+
+    # a Parquet writer may store dictionary indices unsigned (found by test_fuzz on a damaged file)
+    column = pa.DictionaryArray.from_arrays(
+        pa.array([1, None, 0, 1], pa.uint8()), pa.array(["Hộ tịch", "Đất đai"])
+    )
+    codes, values = _dictionary(column)
+    assert codes.tolist() == [1, -1, 0, 1] and values == ["Hộ tịch", "Đất đai"]

@@ -161,7 +161,8 @@ def _blank_mask(raw: pd.Series) -> np.ndarray:
 def _dictionary(text: pa.Array) -> tuple[np.ndarray, list[str]]:
     """Codes (-1 for null) into the list of distinct values of a string array."""
     encoded = text.dictionary_encode()
-    codes = pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    indices = encoded.indices  # unsigned in some Parquet files: widened before -1 can stand for null
+    codes = pc.fill_null(indices.cast(pa.int64()), -1).to_numpy(zero_copy_only=False)
     return codes, encoded.dictionary.to_pylist()
 
 

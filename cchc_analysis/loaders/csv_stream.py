@@ -44,7 +44,13 @@ from cchc_analysis.loaders.csv_reader import _find_header, _records, _unclosed_q
 from cchc_analysis.loaders.footer import FOOTER_MAX_ROWS
 from cchc_analysis.loaders.headers import _Plan
 from cchc_analysis.loaders.limits import check_first_line
-from cchc_analysis.loaders.sniffing import _check_mixed_encodings, _RawTable, _sniff, _wrong_kind
+from cchc_analysis.loaders.sniffing import (
+    _check_mixed_encodings,
+    _not_in_encoding,
+    _RawTable,
+    _sniff,
+    _wrong_kind,
+)
 
 #: Raw bytes read at a time, and about the size of each part parsed (tests set it to a few bytes).
 BLOCK_BYTES = 32 << 20
@@ -155,11 +161,7 @@ class _Text:
                         head, final=len(head) == len(self.first) < self.block
                     )
                 except UnicodeDecodeError as e:
-                    raise InputError(
-                        f"Tệp không đúng bảng mã {encoding} (byte thứ {e.start})",
-                        f"The file is not valid {encoding} (byte {e.start})",
-                        file=path,
-                    ) from None
+                    raise _not_in_encoding(encoding, e, path) from None
         self.decoder = None if self.codec == _UTF8 else codecs.getincrementaldecoder(self.codec)()
         self.pending = self.first[skip:]
         del self.first  # (the pending bytes are all that is needed of it)

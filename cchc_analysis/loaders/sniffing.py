@@ -72,6 +72,15 @@ def _wrong_kind(path: Path, kind: str) -> InputError:
     )
 
 
+def _not_in_encoding(encoding: str, error: UnicodeDecodeError, path: Path) -> InputError:
+    """The error for a file that is not in the encoding the user named (``--encoding``)."""
+    return InputError(
+        f"Tệp không đúng bảng mã {encoding} (byte thứ {error.start})",
+        f"The file is not valid {encoding} (byte {error.start})",
+        file=path,
+    )
+
+
 def _decode(data: bytes, encoding: str | None, path: Path) -> str:
     if encoding:
         try:
@@ -81,11 +90,7 @@ def _decode(data: bytes, encoding: str | None, path: Path) -> str:
                 f"Không biết bảng mã «{encoding}»", f"Unknown encoding {encoding!r}", file=path
             ) from None
         except UnicodeDecodeError as e:
-            raise InputError(
-                f"Tệp không đúng bảng mã {encoding} (byte thứ {e.start})",
-                f"The file is not valid {encoding} (byte {e.start})",
-                file=path,
-            ) from None
+            raise _not_in_encoding(encoding, e, path) from None
         return text.lstrip("\ufeff")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         candidates = ["utf-32"]

@@ -324,3 +324,23 @@ def test_cells_of_columns_not_parsed_still_count(tmp_path, monkeypatch):
     stream = csv_stream.open_csv_stream(path)
     stream.skip_unused(None, False)
     assert [stream.head.plan.headers[i] for i in stream.skipped] == ["Họ tên người nộp", "Ghi chú"]
+
+
+def test_a_row_blank_in_the_parsed_columns_far_from_the_end_of_a_piece(tmp_path, monkeypatch):
+    # more than a footer's reach before the end of its piece: its line is found by scanning the whole piece
+    header = (
+        "Mã hồ sơ,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc xử lý,Trạng thái,Thủ tục,Họ tên người nộp,Ghi chú"
+    )
+    body = "".join(
+        f"HS{i:04d},01/04/2026,10/04/2026,05/04/2026,Đã trả kết quả,Đăng ký,Nguyễn Văn {i},\n"
+        for i in range(1, 51)
+    )
+    body += ",,,,,,Trần Thị B,\n"
+    body += "".join(
+        f"HS{i:04d},02/04/2026,10/04/2026,05/04/2026,Đã trả kết quả,Đăng ký,Nguyễn Văn {i},\n"
+        for i in range(51, 451)
+    )
+    path = write(tmp_path, header + "\n" + body)
+    result = both(path, monkeypatch, blocks=(9000, 1 << 20))
+    assert result.rejects["row"].tolist() == [52]
+    assert result.accounting.as_dict() == {"read": 451, "loaded": 450, "excluded": 0, "rejected": 1}

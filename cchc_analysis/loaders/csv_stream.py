@@ -304,9 +304,10 @@ def open_csv_stream(path: Path, *, delimiter: str | None = None, encoding: str |
                 break
         data = bytes(buffer)
         check_first_line(data, path)  # before a line of a gigabyte is decoded
-        end = len(data) if text.eof else data.rfind(b"\n") + 1
+        # The header is looked for in the first HEAD_BYTES (cut at a line break), not in the whole first block.
+        end = len(data) if text.eof and len(data) <= HEAD_BYTES else data.rfind(b"\n", 0, HEAD_BYTES) + 1
         head_text = unicodedata.normalize("NFC", data[:end].decode(_UTF8, errors="replace"))
-        if text.eof and not head_text.strip():
+        if text.eof and end == len(data) and not head_text.strip():
             raise InputError("Tệp rỗng", "The file is empty", file=path)
         try:
             delim, plan, title_lines, header_end = _find_header(head_text, path, delimiter, data)
@@ -339,6 +340,21 @@ def title_lines_hint(path: str | Path) -> list[str] | None:
 
 class _NeedExact(Exception):
     """The file cannot be streamed (its header zone is too long): the caller reads it at once, exactly."""
+
+
+def _record_ends(buffer: bytes, pos: int, cut: int, records: int, first: int) -> dict[int, int] | list[int]:
+    """Where the line break ending each record of a piece read one record a line lies, from record ``first - 1``
+    on. When only the last rows are asked for (the usual case: a footer's reach), they are found from the end of
+    the piece, without scanning all of it."""
+    if first < records - _FILLED_TAIL:
+        view = np.frombuffer(buffer, dtype=np.uint8, count=cut, offset=pos)
+        return (pos + np.flatnonzero(view == _NEWLINE)).tolist()
+    ends: dict[int, int] = {}
+    at = pos + cut  # the piece ends with a line break: that of its last record
+    for k in range(records - 1, max(first - 1, 0) - 1, -1):
+        at = buffer.rfind(b"\n", pos, at)
+        ends[k] = at
+    return ends
 
 
 def _line_offset(data: bytes, lines: int, eof: bool) -> int | None:
@@ -633,12 +649,11 @@ class _PieceReader:
                 break
         tail = np.arange(max(0, records - _FILLED_TAIL), records)
         rows = np.union1d(rows, tail)
-        view = np.frombuffer(buffer, dtype=np.uint8, count=cut, offset=pos)
-        ends = pos + np.flatnonzero(view == _NEWLINE)  # the line break ending each record (one a line)
+        ends = _record_ends(buffer, pos, cut, records, int(rows[0]) if len(rows) else records)
         values: dict[int, list[str]] = {i: [] for i in self.skipped}
         for k in rows:
-            start = pos if k == 0 else int(ends[k - 1]) + 1
-            cells = next(iter(_records(buffer[start : int(ends[k])].decode(_UTF8), self.delim)))[0]
+            start = pos if k == 0 else ends[k - 1] + 1
+            cells = next(iter(_records(buffer[start : ends[k]].decode(_UTF8), self.delim)))[0]
             for i in self.skipped:
                 values[i].append(cells[i] if i < len(cells) else "")
         where = np.zeros(records, dtype=np.int64)

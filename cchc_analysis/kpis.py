@@ -42,7 +42,7 @@ from cchc_analysis.loaders.parquet import unrejecting_columns
 from cchc_analysis.loaders.unit_name import (
     fill_unit,
     unit_from_titles,
-    unit_from_value,
+    unit_name_of_texts,
     unit_texts,
     with_unit_column,
 )
@@ -298,8 +298,7 @@ def _read_all(
             continue
         if "unit" in by:
             # Blank unit cells get the file's unit: its unit column's one value, else the unit its title rows name.
-            one = len(texts) == 1
-            own = unit_from_value(next(iter(texts))) if one else unit_from_titles(results[-1].title_lines)
+            own = unit_name_of_texts(texts, results[-1].title_lines)
             for k in range(first_count, len(counts)):
                 counts[k] = counts[k].assign(unit=fill_unit(counts[k]["unit"], own))
             if kept and len(results) == 1:

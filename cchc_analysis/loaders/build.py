@@ -37,7 +37,7 @@ from cchc_analysis.loaders.parquet import (
 )
 from cchc_analysis.loaders.sniffing import CSV_EXTENSIONS, EXCEL_EXTENSIONS, PARQUET_EXTENSIONS, _RawTable
 from cchc_analysis.loaders.title import stated_as_of
-from cchc_analysis.loaders.unit_name import unit_from_titles, unit_from_value, unit_name
+from cchc_analysis.loaders.unit_name import unit_name, unit_name_of_texts, unit_texts
 from cchc_analysis.loaders.vocabulary import (
     Vocabulary,
     _convert,
@@ -708,11 +708,7 @@ def _load_csv_streamed(
     progress = common.get("progress")
     if progress is not None:
         progress(result.accounting.read, result.accounting.read)
-    return replace(
-        result,
-        dossiers=dossiers,
-        unit_name=unit_name(dossiers, result.title_lines, csv_options.get("unit")),
-    )
+    return replace(result, dossiers=dossiers)  # its unit named by _load_parts, from the same rows
 
 
 def _load_parts(
@@ -752,7 +748,9 @@ def _load_parts(
     # matters (ids tracked across parts, or strict mode stopping at the first rejected row).
     workers = 1 if known is not None or strict else PARQUET_WORKERS
     lock = threading.Lock()
-    units: set[str] = set()  # the unit column's values (spaces collapsed) over all parts
+    units: set[str] = (
+        set()
+    )  # the unit column's texts over all parts (unit_texts: enough to tell one from several)
     stream = None
     if csv_options is not None:
         stream, csv_parts = csv_stream.stream_raw_parts(
@@ -790,7 +788,7 @@ def _load_parts(
             stated_total=stated,
         )
         if "unit" in dossiers.columns:
-            seen = {" ".join(str(v).split()) for v in dossiers["unit"].dropna().unique()} - {""}
+            seen = unit_texts(dossiers["unit"])
             with lock:
                 units.update(seen)
         if in_order:
@@ -840,10 +838,8 @@ def _load_parts(
         rejects=rejects,
         notes=[
             *unknown_values_note(rejects, parts[0].header_map),
-            *rounded_ids_note(
-                pd.concat([_column(r.dossiers, "dossier_id") for r in parts], ignore_index=True),
-                _duplicate_values(rejects),
-            ),
+            # the parts' rows went to consume: only the ids rejected as duplicates are left to look at
+            *rounded_ids_note(pd.Series([], dtype="string"), _duplicate_values(rejects)),
         ],
         excluded=excluded,
         accounting=accounting,
@@ -854,13 +850,7 @@ def _load_parts(
         return result
     stated_total = next((r.stated_total for r in reversed(parts) if r.stated_total is not None), None)
     title_lines = list(stream.head.title_lines)
-    given = csv_options.get("unit") if csv_options else None
-    if given is not None and str(given).strip():
-        name = unit_from_value(given)
-    else:
-        name = (unit_from_value(next(iter(units))) if len(units) == 1 else None) or unit_from_titles(
-            title_lines
-        )
+    name = unit_name_of_texts(units, title_lines, csv_options.get("unit") if csv_options else None)
     return replace(
         result,
         notes=[

@@ -137,19 +137,9 @@ def unit_from_value(value: object) -> str | None:
     return _unit_in_words(text.split(), need_marker=False) or text
 
 
-def unit_from_column(values: pd.Series | None) -> str | None:
-    """The unit of a unit column holding one value (blanks aside); None when it holds none or several."""
-    if values is None:
-        return None
-    distinct = unit_texts(values)
-    if len(distinct) != 1:
-        return None
-    return unit_from_value(next(iter(distinct)))
-
-
 def unit_texts(values: pd.Series, limit: int = 2) -> set[str]:
     """Up to ``limit`` distinct non-blank values of a unit column, spaces collapsed (enough to tell one unit from
-    several: :func:`unit_from_column` of a file read in parts is that of the union of its parts' sets)."""
+    several: :func:`unit_name_of_texts` of a file read in parts takes the union of its parts' sets)."""
     if isinstance(values.dtype, pd.CategoricalDtype):  # the categories that occur, from a count of the codes
         codes = values.cat.codes.to_numpy()
         occurs = np.bincount(codes[codes >= 0].astype(np.intp), minlength=len(values.cat.categories)) > 0
@@ -171,9 +161,18 @@ def unit_name(
 ) -> str | None:
     """The unit a file is about: ``given`` (``--unit``), else a single value of the ``unit`` column, else the
     title rows; None when nothing names it."""
+    texts = unit_texts(dossiers["unit"]) if "unit" in dossiers.columns else set()
+    return unit_name_of_texts(texts, title_lines, given)
+
+
+def unit_name_of_texts(
+    texts: set[str], title_lines: Iterable[str] = (), given: str | None = None
+) -> str | None:
+    """:func:`unit_name` from the unit column's distinct texts (:func:`unit_texts`; for a file read in parts, the
+    union of its parts' sets): ``given``, else the one text, else the title rows."""
     if given is not None and str(given).strip():
         return unit_from_value(given)
-    from_column = unit_from_column(dossiers["unit"]) if "unit" in dossiers.columns else None
+    from_column = unit_from_value(next(iter(texts))) if len(texts) == 1 else None
     return from_column or unit_from_titles(title_lines)
 
 
